@@ -1,0 +1,40 @@
+import type { PlatformConfig } from '../../lib/config/types';
+
+/** The reference platform, production: the shop from DESIGN.md. */
+export const prod: PlatformConfig = {
+  name: 'shop',
+  network: { natGateways: 2 },
+  api: {
+    stageName: 'prod',
+    throttle: { rateLimit: 500, burstLimit: 1000 },
+    auth: {
+      cognito: { domainPrefix: 'shop-auth', scopes: ['orders.read', 'orders.write'] },
+      jwt: { issuer: 'https://id.example.com/', audience: ['shop-api'], cacheTtlSeconds: 300 },
+    },
+    routes: [
+      { path: '/orders', methods: ['GET'], service: 'orders', auth: { cognitoScopes: ['orders.read'] }, apiKey: true },
+      { path: '/orders', methods: ['POST'], service: 'orders', auth: { jwtScopes: ['orders:write'] }, apiKey: true },
+      { path: '/orders/{orderId}', methods: ['GET'], service: 'orders', auth: { jwtScopes: ['orders:read'] } },
+      { path: '/inventory/{proxy+}', methods: ['ANY'], service: 'inventory', auth: 'jwt' },
+      { path: '/health', methods: ['GET'], service: 'orders', auth: 'none' },
+    ],
+    ratePlans: {
+      free: {
+        throttle: { rateLimit: 5, burstLimit: 10 },
+        quota: { limit: 10_000, period: 'MONTH' },
+      },
+      pro: {
+        throttle: { rateLimit: 100, burstLimit: 200 },
+        quota: { limit: 5_000_000, period: 'MONTH' },
+        methods: { 'POST /orders': { rateLimit: 20, burstLimit: 40 } },
+        apiKeys: ['acme'],
+      },
+    },
+  },
+  mesh: {
+    services: {
+      orders: { port: 8080 },
+      inventory: { port: 8080 },
+    },
+  },
+};

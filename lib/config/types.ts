@@ -1,0 +1,263 @@
+/**
+ * The platform's one typed description. Everything the stacks contain is derived from it;
+ * `validatePlatformConfig` checks it before any construct is created, and every error names
+ * the field path (for example `api.ratePlans.free.throttle.burstLimit`) and the rule.
+ */
+
+/** Token-bucket limits, as API Gateway applies them. */
+export interface ThrottleConfig {
+  /**
+   * Steady-state requests per second. An integer from 0 to 10,000 (the regional account default).
+   */
+  readonly rateLimit: number;
+  /**
+   * Bucket size: requests allowed in a burst. An integer from `rateLimit` to 5,000 (the regional
+   * account default).
+   */
+  readonly burstLimit: number;
+}
+
+/** The period a usage-plan quota counts over. */
+export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
+
+/** How many requests an API key may make per period. */
+export interface QuotaConfig {
+  /** Requests allowed per period: a positive integer. */
+  readonly limit: number;
+  /** The period the limit counts over. */
+  readonly period: QuotaPeriod;
+}
+
+/**
+ * A rate plan: one API Gateway usage plan on the platform's stage.
+ */
+export interface RatePlanConfig {
+  /** The plan's token bucket for each API key on it. */
+  readonly throttle: ThrottleConfig;
+  /**
+   * The plan's quota per API key.
+   * @default - no quota
+   */
+  readonly quota?: QuotaConfig;
+  /**
+   * Per-method token buckets that replace the plan's throttle for one route and method, keyed
+   * `'<METHOD> <path>'` exactly as the route declares them, for example `'POST /orders'`.
+   * @default - every method uses the plan's throttle
+   */
+  readonly methods?: Record<string, ThrottleConfig>;
+  /**
+   * Names of API keys to create on this plan (one per partner or client). API Gateway generates
+   * each key's value; it never appears in a template or output. Keys can also be created later and
+   * attached with the operations CLI.
+   * @default - no keys are created
+   */
+  readonly apiKeys?: string[];
+}
+
+/** An HTTP method a route can declare. `ANY` matches every method. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+/**
+ * How a route authenticates callers.
+ * - `'none'`: public.
+ * - `'jwt'`: any valid token from the JWT issuer.
+ * - `'cognito'`: a Cognito access token carrying any of the API's scopes (`api.auth.cognito.scopes`).
+ * - `{ jwtScopes }`: a JWT token carrying every listed scope.
+ * - `{ cognitoScopes }`: a Cognito access token carrying at least one listed scope (API Gateway's
+ *   rule for Cognito authorizers); scope names are those of `api.auth.cognito.scopes`.
+ */
+export type RouteAuth =
+  | 'none'
+  | 'jwt'
+  | 'cognito'
+  | { readonly jwtScopes: string[] }
+  | { readonly cognitoScopes: string[] };
+
+/** One path of the API, forwarded privately to a service in the mesh. */
+export interface RouteConfig {
+  /**
+   * The resource path, starting with `/`. Segments may be literal, `{param}`, or a final `{name+}`
+   * greedy segment.
+   */
+  readonly path: string;
+  /** The methods this route serves. */
+  readonly methods: HttpMethod[];
+  /** The name of the service (a key of `mesh.services`) that handles the route. */
+  readonly service: string;
+  /** How callers authenticate. */
+  readonly auth: RouteAuth;
+  /**
+   * Whether callers must send an API key (`x-api-key`), which ties them to a rate plan.
+   * @default false
+   */
+  readonly apiKey?: boolean;
+}
+
+/** Cognito: the OAuth 2.0 authorization server for partners and machine clients. */
+export interface CognitoConfig {
+  /**
+   * An existing user pool to use instead of creating one.
+   * @default - a user pool is created
+   */
+  readonly userPoolId?: string;
+  /**
+   * The hosted domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), where clients get
+   * tokens with the client-credentials flow. Lowercase letters, digits and hyphens.
+   * @default - no domain is created (only allowed with `userPoolId`, whose pool has one)
+   */
+  readonly domainPrefix?: string;
+  /**
+   * The resource server's identifier: the prefix of every scope in an access token
+   * (`<identifier>/<scope>`).
+   * @default - `https://<platform name>.api`
+   */
+  readonly resourceServerId?: string;
+  /** The OAuth scopes the resource server declares, for example `orders.read`. */
+  readonly scopes: string[];
+  /**
+   * Lifetime of access tokens issued to the machine client, in minutes (5 to 1,440).
+   * @default 60
+   */
+  readonly accessTokenValidityMinutes?: number;
+}
+
+/** A Lambda authorizer for JWTs from any OIDC issuer. */
+export interface JwtAuthConfig {
+  /** The issuer (`iss` claim), an https URL. */
+  readonly issuer: string;
+  /** Accepted audiences (`aud` claim); a token must carry one of them. */
+  readonly audience: string[];
+  /**
+   * Where the issuer publishes its signing keys, an https URL.
+   * @default - `<issuer>/.well-known/jwks.json`
+   */
+  readonly jwksUri?: string;
+  /**
+   * How long API Gateway caches a token's policy, in seconds (0 to 3,600). The policy covers every
+   * route behind the authorizer, so caching is correct across routes.
+   * @default 300
+   */
+  readonly cacheTtlSeconds?: number;
+}
+
+/** The authorizers the API offers; routes choose among them. */
+export interface AuthConfig {
+  /**
+   * Cognito user pool authorizer.
+   * @default - no Cognito authorizer; routes cannot use `'cognito'` auth
+   */
+  readonly cognito?: CognitoConfig;
+  /**
+   * Lambda JWT authorizer.
+   * @default - no JWT authorizer; routes cannot use `'jwt'` auth
+   */
+  readonly jwt?: JwtAuthConfig;
+}
+
+/** The API Gateway REST API: the platform's front door. */
+export interface ApiConfig {
+  /**
+   * The stage name: letters, digits, hyphens and underscores.
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+  /** The stage-wide default token bucket, applied to every method. */
+  readonly throttle: ThrottleConfig;
+  /** Authorizers. */
+  readonly auth?: AuthConfig;
+  /** The API's routes. At least one. */
+  readonly routes: RouteConfig[];
+  /**
+   * Usage plans by name (letters, digits, hyphens, underscores).
+   * @default - no usage plans
+   */
+  readonly ratePlans?: Record<string, RatePlanConfig>;
+  /**
+   * Days to keep the stage's access logs.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * A regional AWS WAF web ACL in front of the stage: AWS managed common and known-bad-input rule
+   * sets, and a per-IP rate rule.
+   * @default - enabled, with 2,000 requests per IP per 5 minutes
+   */
+  readonly waf?: WafConfig;
+  /**
+   * Whether this stack sets the region-wide API Gateway CloudWatch role that access and execution
+   * logging need. Set false where the account already has one.
+   * @default true
+   */
+  readonly manageAccountLogRole?: boolean;
+}
+
+/** The web ACL in front of the stage. */
+export interface WafConfig {
+  /**
+   * Whether to create and attach the web ACL.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Requests one client IP may make in any 5-minute window before it is blocked (10 to
+   * 2,000,000,000).
+   * @default 2000
+   */
+  readonly ratePerIpPer5Minutes?: number;
+}
+
+/**
+ * A service of the platform. The mesh backends render it; the edge only needs its name.
+ */
+export interface ServiceConfig {
+  /** The port the service's application listens on. */
+  readonly port: number;
+}
+
+/** The service mesh behind the API. */
+export interface MeshConfig {
+  /**
+   * The port the mesh ingress listens on; the API's network load balancer forwards to it.
+   * @default 8080
+   */
+  readonly ingressPort?: number;
+  /** Services by name (lowercase letters, digits and hyphens). */
+  readonly services: Record<string, ServiceConfig>;
+}
+
+/** The network the platform runs in. */
+export interface NetworkConfig {
+  /**
+   * The VPC's IPv4 range, /16 to /18 (it holds two /20 private and two /24 public subnets).
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+  /**
+   * NAT gateways for outbound traffic from private subnets (one per AZ is highly available).
+   * @default 1
+   */
+  readonly natGateways?: number;
+  /**
+   * Days to keep VPC flow logs.
+   * @default 90
+   */
+  readonly flowLogRetentionDays?: number;
+}
+
+/** The whole platform. */
+export interface PlatformConfig {
+  /**
+   * The platform's name: lowercase letters, digits and hyphens, starting with a letter, at most
+   * 20 characters. It prefixes resource names and is the value of the `platform` cost tag.
+   */
+  readonly name: string;
+  /**
+   * The network.
+   * @default - a new VPC with the defaults of `NetworkConfig`
+   */
+  readonly network?: NetworkConfig;
+  /** The front door. */
+  readonly api: ApiConfig;
+  /** The services behind it. */
+  readonly mesh: MeshConfig;
+}

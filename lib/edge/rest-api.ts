@@ -1,0 +1,118 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ThrottleConfig } from '../config/types';
+
+/** Properties of a {@link PlatformRestApi}. */
+export interface PlatformRestApiProps {
+  /** The platform's name; the API is called `<name>-api`. */
+  readonly platformName: string;
+  /**
+   * The stage's name.
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+  /** The stage-wide default token bucket, applied to every method. */
+  readonly throttle: ThrottleConfig;
+  /**
+   * Days to keep the access logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * Whether to set the region-wide CloudWatch role that API Gateway logging needs.
+   * @default true
+   */
+  readonly manageAccountLogRole?: boolean;
+}
+
+/**
+ * The fields of each access-log line: one JSON object a request, with what operators look for
+ * when a call fails or costs too much (caller, key, authorizer outcome, latencies).
+ */
+const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigw.AccessLogField.contextRequestId(),
+    requestTime: apigw.AccessLogField.contextRequestTime(),
+    ip: apigw.AccessLogField.contextIdentitySourceIp(),
+    httpMethod: apigw.AccessLogField.contextHttpMethod(),
+    resourcePath: apigw.AccessLogField.contextResourcePath(),
+    protocol: apigw.AccessLogField.contextProtocol(),
+    status: apigw.AccessLogField.contextStatus(),
+    responseLength: apigw.AccessLogField.contextResponseLength(),
+    responseLatency: apigw.AccessLogField.contextResponseLatency(),
+    integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+    integrationStatus: apigw.AccessLogField.contextIntegrationStatus(),
+    apiKeyId: apigw.AccessLogField.contextIdentityApiKeyId(),
+    principalId: apigw.AccessLogField.contextAuthorizerPrincipalId(),
+    authorizerError: '$context.authorizer.error',
+    errorMessage: apigw.AccessLogField.contextErrorMessage(),
+    wafStatus: '$context.waf.status',
+    xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
+  }),
+);
+
+/**
+ * The platform's REST API and its one stage: regional endpoint, JSON access logs with retention,
+ * execution logs at ERROR level, X-Ray tracing, detailed metrics, a stage-wide default throttle and
+ * a request validator for the methods to use.
+ */
+export class PlatformRestApi extends Construct {
+  /** The REST API. */
+  public readonly api: apigw.RestApi;
+  /** The deployed stage. */
+  public readonly stage: apigw.Stage;
+  /** The stage's access logs. */
+  public readonly accessLogGroup: logs.LogGroup;
+  /** Validates required headers, path parameters and query strings before any integration runs. */
+  public readonly requestValidator: apigw.RequestValidator;
+
+  constructor(scope: Construct, id: string, props: PlatformRestApiProps) {
+    super(scope, id);
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const manageAccountLogRole = props.manageAccountLogRole ?? true;
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${props.platformName}-api`,
+      description: `Front door of the ${props.platformName} platform`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: manageAccountLogRole,
+      // Other APIs in the region use the same account setting: keep the role if this stack goes.
+      cloudWatchRoleRemovalPolicy: manageAccountLogRole ? RemovalPolicy.RETAIN : undefined,
+      deployOptions: {
+        stageName: props.stageName ?? 'prod',
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+    this.stage = this.api.deploymentStage;
+    // The stack outputs the stage URL under a stable name (ApiUrl); this output would repeat it
+    // under a generated one.
+    this.api.node.tryRemoveChild('Endpoint');
+
+    this.requestValidator = this.api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'parameters-and-body',
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+
+    if (manageAccountLogRole) {
+      const role = this.api.node.findChild('CloudWatchRole');
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level API Gateway logging role: AWS maintains this policy for exactly that purpose, and it grants only CloudWatch Logs writes.',
+      });
+    }
+  }
+}

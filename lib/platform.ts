@@ -1,0 +1,63 @@
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { PlatformConfig } from './config/types';
+import { validatePlatformConfig } from './config/validate';
+import { Edge } from './edge/edge';
+import { PlatformNetwork } from './network/network';
+
+/**
+ * The cost-allocation tag every resource of the platform carries, with the platform's name as its
+ * value. Activate it in the Billing console so budgets and cost reports can filter on it.
+ */
+export const COST_ALLOCATION_TAG = 'platform';
+
+/** Properties of a {@link PlatformStack}. */
+export interface PlatformStackProps extends StackProps {
+  /** The platform's description. It is validated before anything is created. */
+  readonly config: PlatformConfig;
+}
+
+/**
+ * The whole platform from one config: the network and the edge (API Gateway, authorizers, rate
+ * plans, WAF, the private path into the mesh).
+ */
+export class PlatformStack extends Stack {
+  /** The config the stack was built from. */
+  public readonly config: PlatformConfig;
+  /** The VPC. */
+  public readonly network: PlatformNetwork;
+  /** The front door. */
+  public readonly edge: Edge;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    // Fail before creating anything, with every problem of the config at once.
+    validatePlatformConfig(props.config);
+    super(scope, id, { description: `The ${props.config.name} platform: edge and network`, ...props });
+    const { config } = props;
+    this.config = config;
+    Tags.of(this).add(COST_ALLOCATION_TAG, config.name);
+
+    this.network = new PlatformNetwork(this, 'Network', config.network);
+    this.edge = new Edge(this, 'Edge', {
+      platformName: config.name,
+      api: config.api,
+      vpc: this.network.vpc,
+      privateSubnets: this.network.privateSubnets,
+      ingressPort: config.mesh.ingressPort ?? 8080,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.edge.stage.urlForPath('/'), description: 'The API stage URL' });
+    if (this.edge.cognito) {
+      new CfnOutput(this, 'MachineClientId', {
+        value: this.edge.cognito.machineClient.userPoolClientId,
+        description: 'The client-credentials app client (its secret stays in Cognito)',
+      });
+      if (this.edge.cognito.domain) {
+        new CfnOutput(this, 'TokenEndpoint', {
+          value: `${this.edge.cognito.domain.baseUrl()}/oauth2/token`,
+          description: 'Where machine clients get access tokens',
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { prod } from '../bin/environments/prod';
+import { PlatformConfigError } from '../lib/config/validate';
+import { COST_ALLOCATION_TAG, PlatformStack } from '../lib/platform';
+import { createPlatformApp } from '../lib/platform-app';
+import { CDK_CONTEXT, redactAssetHashes, referenceConfig, testApp } from './helpers';
+
+/** Synthesizes the reference app through the gates (cdk-nag, CloudFormation Validate) into a folder. */
+function synthReferenceApp(outdir: string): PlatformStack {
+  const app = createPlatformApp({ outdir, context: CDK_CONTEXT });
+  const stack = new PlatformStack(app, 'shop-platform', { config: prod });
+  app.synth();
+  return stack;
+}
+
+describe('the reference app', () => {
+  let outdir: string;
+  let stack: PlatformStack;
+  beforeAll(() => {
+    // GIVEN the prod config of the reference app
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
+    // WHEN it is synthesized with cdk-nag and CloudFormation Validate gating synth (a finding of
+    // error level makes app.synth() throw)
+    stack = synthReferenceApp(outdir);
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('passes the gates, and the validation report lists no failure', () => {
+    // THEN
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const errors = report.pluginReports.flatMap((plugin: any) =>
+      plugin.violations.filter((v: any) => v.severity === 'error' || v.severity === 'fatal'),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  test('matches the snapshot (asset hashes redacted)', () => {
+    // THEN
+    expect(redactAssetHashes(Template.fromStack(stack).toJSON())).toMatchSnapshot();
+  });
+
+  test('synthesizes the same bytes twice', () => {
+    // GIVEN a second synth into another folder
+    const again = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
+    try {
+      synthReferenceApp(again);
+      // THEN the template and the bundled assets are identical
+      const first = fs.readFileSync(path.join(outdir, 'shop-platform.template.json'));
+      const second = fs.readFileSync(path.join(again, 'shop-platform.template.json'));
+      expect(second.equals(first)).toBe(true);
+      const assets = (dir: string) => fs.readdirSync(dir).filter((name) => name.startsWith('asset.')).sort();
+      expect(assets(again)).toEqual(assets(outdir));
+    } finally {
+      fs.rmSync(again, { recursive: true, force: true });
+    }
+  });
+
+  test('tags every taggable resource with the cost-allocation tag', () => {
+    // THEN
+    const template = Template.fromStack(stack);
+    const tag = { Key: COST_ALLOCATION_TAG, Value: 'shop' };
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::Logs::LogGroup']) {
+      template.allResourcesProperties(type, { Tags: Match.arrayWith([tag]) });
+    }
+    // aws-cdk-lib's own provider for restricting the default security group is a raw resource that
+    // takes no tags; it runs once per deployment.
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => !id.startsWith('CustomVpcRestrictDefaultSG'));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [, role] of roles) expect(role.Properties.Tags).toContainEqual(tag);
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Verifies JWTs'), Tags: Match.arrayWith([tag]) });
+    template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTags: { [COST_ALLOCATION_TAG]: 'shop' } });
+  });
+
+  test('outputs the API URL, the machine client and the token endpoint, and no secret', () => {
+    // THEN
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'MachineClientId', 'TokenEndpoint']);
+    expect(JSON.stringify(outputs)).not.toMatch(/ClientSecret|Value"?:\s*"[A-Za-z0-9]{20,}/);
+  });
+});
+
+describe('a bad config', () => {
+  test('fails before any resource is created, naming the field', () => {
+    // GIVEN a plan whose burst is below its rate
+    const config = referenceConfig();
+    config.api.ratePlans!.free = { ...config.api.ratePlans!.free, throttle: { rateLimit: 50, burstLimit: 10 } };
+    const app = testApp();
+    // WHEN / THEN
+    expect(() => new PlatformStack(app, 'shop-platform', { config })).toThrow(PlatformConfigError);
+    expect(() => new PlatformStack(app, 'shop-platform-2', { config })).toThrow(/api\.ratePlans\.free\.throttle\.burstLimit/);
+    expect(app.node.children).toHaveLength(0);
+  });
+});
