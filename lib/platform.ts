@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import type { PlatformConfig } from './config/types';
 import { validatePlatformConfig } from './config/validate';
 import { Edge } from './edge/edge';
+import { AppMeshBackend } from './mesh/app-mesh/app-mesh-backend';
+import { resolveServiceModel } from './mesh/service-model';
 import { PlatformNetwork } from './network/network';
 
 /**
@@ -18,8 +20,8 @@ export interface PlatformStackProps extends StackProps {
 }
 
 /**
- * The whole platform from one config: the network and the edge (API Gateway, authorizers, rate
- * plans, WAF, the private path into the mesh).
+ * The whole platform from one config: the network, the edge (API Gateway, authorizers, rate plans,
+ * WAF, the private path into the mesh) and the mesh of services behind it.
  */
 export class PlatformStack extends Stack {
   /** The config the stack was built from. */
@@ -28,11 +30,13 @@ export class PlatformStack extends Stack {
   public readonly network: PlatformNetwork;
   /** The front door. */
   public readonly edge: Edge;
+  /** The services, in the mesh backend the config names. */
+  public readonly mesh: AppMeshBackend;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     // Fail before creating anything, with every problem of the config at once.
     validatePlatformConfig(props.config);
-    super(scope, id, { description: `The ${props.config.name} platform: edge and network`, ...props });
+    super(scope, id, { description: `The ${props.config.name} platform: edge, mesh and network`, ...props });
     const { config } = props;
     this.config = config;
     Tags.of(this).add(COST_ALLOCATION_TAG, config.name);
@@ -43,7 +47,14 @@ export class PlatformStack extends Stack {
       api: config.api,
       vpc: this.network.vpc,
       privateSubnets: this.network.privateSubnets,
-      ingressPort: config.mesh.ingressPort ?? 8080,
+      ingressPort: config.mesh.ingress?.port ?? 8080,
+    });
+    this.mesh = new AppMeshBackend(this, 'Mesh', {
+      model: resolveServiceModel(config.name, config.mesh, config.api.routes),
+      vpc: this.network.vpc,
+      subnets: this.network.privateSubnets,
+      targetGroup: this.edge.ingress.targetGroup,
+      loadBalancerSecurityGroup: this.edge.ingress.securityGroup,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.edge.stage.urlForPath('/'), description: 'The API stage URL' });

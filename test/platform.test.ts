@@ -37,6 +37,20 @@ describe('the reference app', () => {
     expect(errors).toEqual([]);
   });
 
+  test('every App Mesh resource keeps its W3696 end-of-support warning visible', () => {
+    // THEN: one warning per App Mesh resource, none acknowledged away
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const warned = report.pluginReports
+      .flatMap((plugin: any) => plugin.violations)
+      .filter((v: any) => v.ruleName === 'W3696' && v.severity === 'warning')
+      .flatMap((v: any) => v.violatingConstructs.map((c: any) => c.constructPath));
+    const appMeshResources = Object.entries(Template.fromStack(stack).toJSON().Resources).filter(([, r]: [string, any]) =>
+      r.Type.startsWith('AWS::AppMesh::'),
+    );
+    expect(appMeshResources.length).toBeGreaterThan(10);
+    expect(warned).toHaveLength(appMeshResources.length);
+  });
+
   test('matches the snapshot (asset hashes redacted)', () => {
     // THEN
     expect(redactAssetHashes(Template.fromStack(stack).toJSON())).toMatchSnapshot();

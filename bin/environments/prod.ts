@@ -32,9 +32,23 @@ export const prod: PlatformConfig = {
     },
   },
   mesh: {
+    provider: 'app-mesh',
     services: {
-      orders: { port: 8080 },
-      inventory: { port: 8080 },
+      orders: {
+        port: 8080,
+        calls: ['inventory'],
+        versions: {
+          v1: { image: 'public.ecr.aws/shop/orders:1.4', weight: 90, autoscaling: { maxCapacity: 6 } },
+          v2: { image: 'public.ecr.aws/shop/orders:1.5', weight: 10, desiredCount: 1 },
+        },
+        retries: { attempts: 3, perTryTimeoutMs: 2000 },
+        timeoutMs: 15_000,
+        circuitBreaker: { maxServerErrors: 5, intervalSeconds: 10, ejectSeconds: 30 },
+      },
+      inventory: {
+        port: 8080,
+        versions: { v1: { image: 'public.ecr.aws/shop/inventory:2.0', weight: 100 } },
+      },
     },
   },
 };

@@ -206,27 +206,213 @@ export interface WafConfig {
   readonly ratePerIpPer5Minutes?: number;
 }
 
+/** Autoscaling of one version's tasks on CPU. */
+export interface AutoscalingConfig {
+  /**
+   * The fewest tasks.
+   * @default - the version's `desiredCount`
+   */
+  readonly minCapacity?: number;
+  /** The most tasks, at least `minCapacity`. */
+  readonly maxCapacity: number;
+  /**
+   * The average CPU utilization to hold, in percent (10 to 90).
+   * @default 60
+   */
+  readonly targetCpuPercent?: number;
+}
+
+/** One deployable version of a service: its image and its share of the traffic. */
+export interface ServiceVersionConfig {
+  /** The container image by registry reference, for example `public.ecr.aws/acme/orders:1.4`. */
+  readonly image: string;
+  /** The version's share of the service's traffic: an integer from 0 to 100; a service's weights sum to 100. */
+  readonly weight: number;
+  /**
+   * Tasks to run.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Fargate CPU units for the task (the app and its proxy): 256, 512, 1024, 2048 or 4096.
+   * @default 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB, a size Fargate allows for `cpu`.
+   * @default 1024
+   */
+  readonly memoryMiB?: number;
+  /**
+   * Environment variables of the app container. Never secrets: they are visible in the template.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * CPU-based autoscaling.
+   * @default - a fixed `desiredCount`
+   */
+  readonly autoscaling?: AutoscalingConfig;
+}
+
+/** How a service's callers retry a failed request. */
+export interface RetryConfig {
+  /**
+   * Retries after the first try (0 to 10), on server errors, gateway errors and connection resets.
+   * @default 3
+   */
+  readonly attempts?: number;
+  /**
+   * Time limit of each try, in milliseconds.
+   * @default 2000
+   */
+  readonly perTryTimeoutMs?: number;
+}
+
+/** Outlier detection: a host that keeps failing is taken out of the pool for a while. */
+export interface CircuitBreakerConfig {
+  /**
+   * Server errors (5xx) within `intervalSeconds` that eject a host.
+   * @default 5
+   */
+  readonly maxServerErrors?: number;
+  /**
+   * The window errors are counted in, in seconds.
+   * @default 10
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * How long an ejected host stays out (the first time; longer after repeated ejections), in seconds.
+   * @default 30
+   */
+  readonly ejectSeconds?: number;
+  /**
+   * The largest share of a version's hosts that can be out at once, in percent.
+   * @default 50
+   */
+  readonly maxEjectionPercent?: number;
+}
+
 /**
- * A service of the platform. The mesh backends render it; the edge only needs its name.
+ * A service of the platform, in terms of no particular mesh: the mesh backend renders it.
  */
 export interface ServiceConfig {
-  /** The port the service's application listens on. */
+  /** The port the service's application listens on (HTTP). */
   readonly port: number;
+  /** The versions by name (lowercase letters, digits and hyphens, for example `v1`). At least one. */
+  readonly versions: Record<string, ServiceVersionConfig>;
+  /**
+   * The services this one calls. It can reach no other.
+   * @default - none
+   */
+  readonly calls?: string[];
+  /**
+   * The path the mesh checks the service's health on.
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Retries of failed requests to this service.
+   * @default - 3 retries, 2,000 ms per try
+   */
+  readonly retries?: RetryConfig;
+  /**
+   * The limit of a whole request to this service, retries included, in milliseconds.
+   * @default 15000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Outlier detection for this service's hosts.
+   * @default - the defaults of `CircuitBreakerConfig`
+   */
+  readonly circuitBreaker?: CircuitBreakerConfig;
 }
+
+/** The mesh ingress: the gateway the API's load balancer forwards to. */
+export interface IngressConfig {
+  /**
+   * The port the gateway listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Gateway tasks.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+}
+
+/** The mesh's certificates (mutual TLS between every pair of proxies). */
+export interface MeshCertificatesConfig {
+  /**
+   * Change this number to issue new certificates (the CA and every leaf) and roll every task.
+   * @default 1
+   */
+  readonly generation?: number;
+  /**
+   * How long leaf certificates are valid, in days (1 to 825). The CA is valid for ten years.
+   * @default 365
+   */
+  readonly validityDays?: number;
+}
+
+/** Which mesh renders the services. */
+export type MeshProvider = 'app-mesh';
 
 /** The service mesh behind the API. */
 export interface MeshConfig {
   /**
-   * The port the mesh ingress listens on; the API's network load balancer forwards to it.
-   * @default 8080
+   * The mesh backend.
+   * @default 'app-mesh'
    */
-  readonly ingressPort?: number;
+  readonly provider?: MeshProvider;
+  /**
+   * The private DNS namespace services are found in (`<service>.<namespace>`).
+   * @default - `<platform name>.local`
+   */
+  readonly namespace?: string;
+  /**
+   * The ingress gateway.
+   * @default - port 8080, 2 tasks
+   */
+  readonly ingress?: IngressConfig;
+  /**
+   * Certificates for mutual TLS.
+   * @default - generation 1, leaves valid 365 days
+   */
+  readonly certificates?: MeshCertificatesConfig;
+  /**
+   * Days to keep the containers' logs.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
   /** Services by name (lowercase letters, digits and hyphens). */
   readonly services: Record<string, ServiceConfig>;
 }
 
+/**
+ * An existing VPC to run in, described in full so that synth needs no lookup in an AWS account.
+ * It must give the private subnets a way to AWS APIs and image registries (NAT or endpoints).
+ */
+export interface ExistingVpcConfig {
+  /** The VPC's id, `vpc-…`. */
+  readonly vpcId: string;
+  /** The VPC's IPv4 range. */
+  readonly cidr: string;
+  /** Two Availability Zones, for example `['eu-west-1a', 'eu-west-1b']`. */
+  readonly availabilityZones: string[];
+  /** One private subnet per Availability Zone, in the same order, `subnet-…`. */
+  readonly privateSubnetIds: string[];
+}
+
 /** The network the platform runs in. */
 export interface NetworkConfig {
+  /**
+   * Run in an existing VPC instead of creating one; `cidr`, `natGateways` and
+   * `flowLogRetentionDays` then do not apply (flow logs are the VPC owner's).
+   * @default - a new VPC
+   */
+  readonly existingVpc?: ExistingVpcConfig;
   /**
    * The VPC's IPv4 range, /16 to /18 (it holds two /20 private and two /24 public subnets).
    * @default '10.0.0.0/16'

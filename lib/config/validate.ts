@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { describeAuth, routeMethods } from './routes';
-import type { HttpMethod, PlatformConfig, QuotaPeriod, RouteAuth, RouteConfig } from './types';
+import type { HttpMethod, MeshProvider, PlatformConfig, QuotaPeriod, RouteAuth, RouteConfig } from './types';
 
 /** One thing wrong with a platform config: where (`api.routes[1].service`) and which rule it breaks. */
 export interface ConfigProblem {
@@ -29,7 +29,9 @@ export class PlatformConfigError extends Error {
  *
  * Every problem is collected and thrown at once as a {@link PlatformConfigError}. The walk order is
  * fixed: `name`, `network`, `api` (stage name, throttle, auth, rate plans, routes, access logs, WAF),
- * `mesh`. Numbers that are unresolved CDK tokens (for example from a `CfnParameter`), and strings
+ * `mesh` (provider, namespace, ingress, certificates, log retention, then each service: its port,
+ * its versions one by one and their weights together, calls, health check, timeout, retries,
+ * circuit breaker). Numbers that are unresolved CDK tokens (for example from a `CfnParameter`), and strings
  * that contain one, are not range- or pattern-checked. The config is not trusted to match its
  * type: a missing or mistyped field is a problem, not a crash.
  *
@@ -51,6 +53,8 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** Rate-plan names and API key names. */
 const PLAN_OR_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const COGNITO_SCOPE_NAME = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/;
 const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const COGNITO_RESERVED_WORDS = ['aws', 'amazon', 'cognito'];
@@ -77,6 +81,62 @@ const LOG_RETENTION_DAYS = [
 
 /** Ports the Envoy sidecar listens on itself: outbound and inbound listeners, and its admin interface. */
 const ENVOY_RESERVED_PORTS = [15000, 15001, 9901];
+
+/** Every MeshProvider; a Record so that the compiler checks it lists them all. */
+const MESH_PROVIDERS = Object.keys({ 'app-mesh': 0 } satisfies Record<MeshProvider, 0>) as MeshProvider[];
+
+/** One DNS label: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen. */
+const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+/** A DNS name of at least two labels (the length limit is checked apart). */
+const DNS_NAME = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})+$`);
+const VERSION_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+/**
+ * Certificates name each version `<version>.<service>.<namespace>`, which must stay within a DNS
+ * name's 253 characters: the namespace leaves room for the longest version and service names.
+ */
+const MAX_NAMESPACE_LENGTH = 253 - (16 + 1 + 32 + 1);
+/** The mesh ingress is named `ingress.<namespace>`, so no service may take that name. */
+const INGRESS_NAME = 'ingress';
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables of the Envoy proxy's container, which the mesh sets: an app must not set them. */
+const PROXY_ENV_VARS = ['APPMESH_RESOURCE_ARN'];
+
+/**
+ * An image reference, as Docker's distribution/reference grammar reads it:
+ * `[registry[:port]/]repository[:tag][@digest]`, the repository's components in lowercase.
+ */
+const IMAGE_REFERENCE = new RegExp(
+  '^' +
+    // registry: a host name (dot-separated components) or a bracketed IPv6 address, and a port
+    '(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*' +
+    '|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?/)?' +
+    // repository: path components separated by '/'
+    '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*' +
+    // tag and digest
+    '(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}))?$',
+);
+const IMAGE_REFERENCE_SHAPE =
+  '[registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository in lowercase';
+
+/** Version and service defaults, as the mesh applies them (lib/mesh/service-model.ts). */
+const DEFAULT_DESIRED_COUNT = 2;
+const DEFAULT_CPU = 512;
+const DEFAULT_MEMORY_MIB = 1024;
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_TIMEOUT_MS = 3_600_000;
+
+function steps(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+/** Fargate's task sizes: for each CPU value, the memory sizes in MiB it allows, and how they read. */
+const FARGATE_TASK_SIZES = new Map<number, { readonly memoryMiB: number[]; readonly text: string }>([
+  [256, { memoryMiB: [512, 1024, 2048], text: '512, 1024 or 2048' }],
+  [512, { memoryMiB: steps(1024, 4096, 1024), text: '1024 to 4096 in steps of 1024' }],
+  [1024, { memoryMiB: steps(2048, 8192, 1024), text: '2048 to 8192 in steps of 1024' }],
+  [2048, { memoryMiB: steps(4096, 16_384, 1024), text: '4096 to 16384 in steps of 1024' }],
+  [4096, { memoryMiB: steps(8192, 30_720, 1024), text: '8192 to 30720 in steps of 1024' }],
+]);
 
 /** Two AZs: one NAT gateway each at most. */
 const MAX_NAT_GATEWAYS = 2;
@@ -212,6 +272,8 @@ interface IntegerRule {
   readonly text?: string;
   readonly required?: boolean;
 }
+
+const POSITIVE_INTEGER: IntegerRule = { min: 1, max: Number.MAX_SAFE_INTEGER, text: 'a positive integer' };
 
 /** The authorizers `api.auth` configures, and the scopes the Cognito resource server declares. */
 interface Authorizers {
@@ -366,6 +428,7 @@ class ConfigValidator {
   private network(value: unknown): void {
     const network = this.object('network', value, false);
     if (!network) return;
+    this.existingVpc(network.existingVpc);
     const cidr = this.string('network.cidr', network.cidr, false);
     if (cidr !== undefined && !isUnresolved(cidr)) this.cidr('network.cidr', cidr);
     this.integer('network.natGateways', network.natGateways, {
@@ -374,6 +437,24 @@ class ConfigValidator {
       text: `an integer from 0 to ${MAX_NAT_GATEWAYS} (the VPC spans two AZs)`,
     });
     this.logRetention('network.flowLogRetentionDays', network.flowLogRetentionDays);
+  }
+
+  private existingVpc(value: unknown): void {
+    const vpc = this.object('network.existingVpc', value, false);
+    if (!vpc) return;
+    this.pattern('network.existingVpc.vpcId', vpc.vpcId, VPC_ID, 'a VPC id such as vpc-0123456789abcdef0', true);
+    const cidr = this.string('network.existingVpc.cidr', vpc.cidr, true);
+    if (cidr !== undefined && !isUnresolved(cidr) && !parseIpv4Cidr(cidr)) {
+      this.report('network.existingVpc.cidr', `must be an IPv4 CIDR block such as '10.0.0.0/16', got ${quote(cidr)}`);
+    }
+    const zones = this.nonEmptyStrings('network.existingVpc.availabilityZones', vpc.availabilityZones, true);
+    const subnets = this.nonEmptyStrings('network.existingVpc.privateSubnetIds', vpc.privateSubnetIds, true);
+    subnets?.forEach((subnet, i) => this.pattern(item('network.existingVpc.privateSubnetIds', i), subnet, SUBNET_ID, 'a subnet id', true));
+    if (zones && zones.length !== 2) {
+      this.report('network.existingVpc.availabilityZones', `must name exactly two Availability Zones, got ${show(zones)}`);
+    } else if (zones && subnets && subnets.length !== zones.length) {
+      this.report('network.existingVpc.privateSubnetIds', `must give one private subnet per Availability Zone (${zones.length}), got ${show(subnets)}`);
+    }
   }
 
   private cidr(path: string, text: string): void {
@@ -725,19 +806,252 @@ class ConfigValidator {
   private mesh(value: unknown): void {
     const mesh = this.object('mesh', value, true);
     if (!mesh) return;
-    this.port('mesh.ingressPort', mesh.ingressPort, false);
+
+    // The provider chooses constructs at synth time, so a token cannot stand for it.
+    if (mesh.provider !== undefined && !(MESH_PROVIDERS as unknown[]).includes(mesh.provider)) {
+      const known = MESH_PROVIDERS.join(', ');
+      this.report('mesh.provider', `must be a known mesh provider (${known}), got ${show(mesh.provider)}`);
+    }
+    this.dnsName('mesh.namespace', mesh.namespace);
+
+    const ingress = this.object('mesh.ingress', mesh.ingress, false);
+    if (ingress) {
+      // The gateway's own Envoy takes the reserved ports, so they are ruled out here as for services.
+      // It runs in tasks of its own, so it may listen on the same port as a service.
+      this.port('mesh.ingress.port', ingress.port, false);
+      this.integer('mesh.ingress.desiredCount', ingress.desiredCount, { min: 1, max: 100 });
+    }
+    const certificates = this.object('mesh.certificates', mesh.certificates, false);
+    if (certificates) {
+      this.integer('mesh.certificates.generation', certificates.generation, POSITIVE_INTEGER);
+      this.integer('mesh.certificates.validityDays', certificates.validityDays, { min: 1, max: 825 });
+    }
+    this.logRetention('mesh.logRetentionDays', mesh.logRetentionDays);
+
     const services = this.object('mesh.services', mesh.services, true);
     if (!services) return;
-    if (Object.keys(services).length === 0) {
+    const names = Object.keys(services);
+    if (names.length === 0) {
       this.report('mesh.services', 'must declare at least one service, got {}');
     }
     for (const [name, serviceValue] of Object.entries(services)) {
-      const path = prop('mesh.services', name);
-      if (!SERVICE_NAME.test(name)) {
-        this.report(path, `service name must match ${SERVICE_NAME}, got ${quote(name)}`);
-      }
-      const service = this.object(path, serviceValue, true);
-      if (service) this.port(prop(path, 'port'), service.port, true);
+      this.service(name, serviceValue, names);
     }
+  }
+
+  private dnsName(path: string, value: unknown): void {
+    const name = this.string(path, value, false);
+    if (name === undefined || isUnresolved(name)) return;
+    if (DNS_NAME.test(name) && name.length <= MAX_NAMESPACE_LENGTH) return;
+    this.report(
+      path,
+      'must be a lowercase DNS name: at least two labels of a-z, 0-9 and hyphens, each 1 to 63 characters and ' +
+        `not starting or ending with a hyphen, at most ${MAX_NAMESPACE_LENGTH} characters in all (room for <version>.<service>. before it), got ${quote(name)}`,
+    );
+  }
+
+  /** Validates one service of `mesh.services`; `services` are the names of them all. */
+  private service(name: string, value: unknown, services: string[]): void {
+    const path = prop('mesh.services', name);
+    if (!SERVICE_NAME.test(name)) {
+      this.report(path, `service name must match ${SERVICE_NAME}, got ${quote(name)}`);
+    } else if (name === INGRESS_NAME) {
+      this.report(path, `service name '${INGRESS_NAME}' is taken by the mesh ingress (${INGRESS_NAME}.<namespace>), got ${quote(name)}`);
+    }
+    const service = this.object(path, value, true);
+    if (!service) return;
+
+    // Only the task's own Envoy ports are ruled out. Services may share a port number: in awsvpc
+    // mode every task has its own network interface, and callers reach a service by its name.
+    this.port(prop(path, 'port'), service.port, true);
+    this.versions(prop(path, 'versions'), service.versions);
+    this.calls(prop(path, 'calls'), service.calls, name, services);
+
+    const healthPath = prop(path, 'healthCheckPath');
+    const healthCheckPath = this.string(healthPath, service.healthCheckPath, false);
+    if (healthCheckPath !== undefined && !isUnresolved(healthCheckPath) && !/^\/\S*$/.test(healthCheckPath)) {
+      this.report(healthPath, `must start with '/' and contain no whitespace, got ${quote(healthCheckPath)}`);
+    }
+
+    // The whole request's limit first: each try's limit is checked against it.
+    const timeoutMs = this.integer(prop(path, 'timeoutMs'), service.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    const timeout =
+      service.timeoutMs === undefined
+        ? { ms: DEFAULT_TIMEOUT_MS, text: `${DEFAULT_TIMEOUT_MS}, the default` }
+        : timeoutMs !== undefined
+          ? { ms: timeoutMs, text: String(timeoutMs) }
+          : undefined;
+    this.retries(prop(path, 'retries'), service.retries, timeout);
+    this.circuitBreaker(prop(path, 'circuitBreaker'), service.circuitBreaker);
+  }
+
+  /** Validates a service's versions one by one, then that their weights sum to 100. */
+  private versions(path: string, value: unknown): void {
+    const versions = this.object(path, value, true);
+    if (!versions) return;
+    const entries = Object.entries(versions);
+    if (entries.length === 0) {
+      this.report(path, 'must declare at least one version, got {}');
+      return;
+    }
+    const weights = entries.map(([name, version]) => ({ name, weight: this.version(prop(path, name), name, version) }));
+
+    // Only resolved, valid weights can be summed: the others are reported above, or are tokens.
+    if (weights.some((w) => w.weight === undefined)) return;
+    const sum = weights.reduce((total, w) => total + w.weight!, 0);
+    if (sum !== 100) {
+      const each = weights.map((w) => `${isIdentifier(w.name) ? w.name : quote(w.name)}: ${w.weight}`).join(', ');
+      this.report(path, `weights must sum to 100, got ${sum} (${each})`);
+    }
+  }
+
+  /** Validates one version; returns its weight when it is a resolved, valid integer. */
+  private version(path: string, name: string, value: unknown): number | undefined {
+    if (!VERSION_NAME.test(name)) {
+      this.report(path, `version name must match ${VERSION_NAME}, got ${quote(name)}`);
+    }
+    const version = this.object(path, value, true);
+    if (!version) return undefined;
+
+    this.image(prop(path, 'image'), version.image);
+    const weight = this.integer(prop(path, 'weight'), version.weight, { min: 0, max: 100, required: true });
+    const desiredCount = this.integer(prop(path, 'desiredCount'), version.desiredCount, { min: 0, max: 100 });
+    this.taskSize(path, version.cpu, version.memoryMiB);
+    this.environment(prop(path, 'environment'), version.environment);
+    const tasks = version.desiredCount === undefined ? DEFAULT_DESIRED_COUNT : desiredCount;
+    this.autoscaling(prop(path, 'autoscaling'), version.autoscaling, tasks);
+    return weight;
+  }
+
+  private image(path: string, value: unknown): void {
+    const image = this.string(path, value, true);
+    if (image === undefined || isUnresolved(image)) return;
+    if (!/^\S+$/.test(image)) {
+      this.report(path, `must be non-empty and contain no whitespace, got ${quote(image)}`);
+    } else if (!IMAGE_REFERENCE.test(image)) {
+      this.report(path, `must be an image reference: ${IMAGE_REFERENCE_SHAPE}, got ${quote(image)}`);
+    } else {
+      // A tag is a ':' after the last '/' (a ':' before it is a registry's port); a digest follows '@'.
+      const name = image.split('@')[0]!;
+      const tagged = name.slice(name.lastIndexOf('/') + 1).includes(':');
+      if (!tagged && !image.includes('@')) {
+        this.report(
+          path,
+          "must name a tag or a digest ('repository:tag' or 'repository@sha256:<digest>'): an untagged image " +
+            `means :latest, which makes deploys unrepeatable, got ${quote(image)}`,
+        );
+      }
+    }
+  }
+
+  /** A version's `cpu`, and its `memoryMiB` against Fargate's sizes for that cpu (defaults applied). */
+  private taskSize(path: string, cpuValue: unknown, memoryValue: unknown): void {
+    if (isUnresolved(cpuValue)) return;
+    const cpuPath = prop(path, 'cpu');
+    const cpu = cpuValue === undefined ? DEFAULT_CPU : cpuValue;
+    const sizes = typeof cpu === 'number' ? FARGATE_TASK_SIZES.get(cpu) : undefined;
+    if (!sizes) {
+      const allowed = [...FARGATE_TASK_SIZES.keys()].join(', ');
+      this.report(cpuPath, `must be one of ${allowed} (Fargate CPU units), got ${show(cpuValue)}`);
+      return;
+    }
+
+    if (isUnresolved(memoryValue)) return;
+    const memoryPath = prop(path, 'memoryMiB');
+    const memory = memoryValue === undefined ? DEFAULT_MEMORY_MIB : memoryValue;
+    if (typeof memory === 'number' && sizes.memoryMiB.includes(memory)) return;
+    const whichCpu = cpuValue === undefined ? `the default cpu ${cpu}` : `cpu ${cpu}`;
+    const forCpu = `a size Fargate allows for ${whichCpu} (${sizes.text})`;
+    this.report(
+      memoryPath,
+      memoryValue === undefined
+        ? `defaults to ${DEFAULT_MEMORY_MIB}, which is not ${forCpu}, got undefined`
+        : `must be ${forCpu}, got ${show(memoryValue)}`,
+    );
+  }
+
+  private environment(path: string, value: unknown): void {
+    const environment = this.object(path, value, false);
+    for (const [name, variable] of Object.entries(environment ?? {})) {
+      const variablePath = prop(path, name);
+      if (!ENV_VAR_NAME.test(name)) {
+        this.report(variablePath, `variable name must match ${ENV_VAR_NAME}, got ${quote(name)}`);
+      }
+      if (PROXY_ENV_VARS.includes(name)) {
+        this.report(
+          variablePath,
+          `must not be set: it is the Envoy proxy's variable, which the mesh sets, got ${show(variable)}`,
+        );
+      }
+      this.string(variablePath, variable, true);
+    }
+  }
+
+  /** `tasks` is the version's desiredCount (its default applied), the default of minCapacity. */
+  private autoscaling(path: string, value: unknown, tasks: number | undefined): void {
+    const autoscaling = this.object(path, value, false);
+    if (!autoscaling) return;
+    const max = this.integer(prop(path, 'maxCapacity'), autoscaling.maxCapacity, { min: 1, max: 1000, required: true });
+    const minPath = prop(path, 'minCapacity');
+    this.integer(minPath, autoscaling.minCapacity, {
+      min: 0,
+      max: max ?? 1000,
+      ...(max !== undefined ? { text: `an integer from 0 to maxCapacity (${max})` } : {}),
+    });
+    if (autoscaling.minCapacity === undefined && max !== undefined && tasks !== undefined && tasks > max) {
+      this.report(
+        minPath,
+        `defaults to desiredCount (${tasks}), which is more than maxCapacity (${max}), got undefined`,
+      );
+    }
+    this.integer(prop(path, 'targetCpuPercent'), autoscaling.targetCpuPercent, { min: 10, max: 90 });
+  }
+
+  /** A service's calls: names of the other services, once each. */
+  private calls(path: string, value: unknown, self: string, services: string[]): void {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      this.report(path, `must be an array of service names, got ${show(value)}`);
+      return;
+    }
+    // Array.from: holes become undefined, so that forEach visits (and reports) them.
+    const calls = Array.from(value as unknown[]);
+    calls.forEach((call, index) => {
+      const callPath = item(path, index);
+      const name = this.string(callPath, call, true);
+      if (name === undefined) return;
+      const first = calls.indexOf(name);
+      if (first < index) {
+        this.report(callPath, `${quote(name)} is already listed at ${item('calls', first)}`);
+      } else if (name === self) {
+        this.report(callPath, `${quote(name)} is the service itself (a service may not call itself)`);
+      } else if (!services.includes(name)) {
+        this.report(
+          callPath,
+          `${quote(name)} is not a service in mesh.services (known: ${services.join(', ') || 'none'})`,
+        );
+      }
+    });
+  }
+
+  /** `timeout` is the service's whole-request limit, when it is known, and how it reads. */
+  private retries(path: string, value: unknown, timeout: { ms: number; text: string } | undefined): void {
+    const retries = this.object(path, value, false);
+    if (!retries) return;
+    this.integer(prop(path, 'attempts'), retries.attempts, { min: 0, max: 10 });
+    const perTryPath = prop(path, 'perTryTimeoutMs');
+    const perTry = this.integer(perTryPath, retries.perTryTimeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    if (perTry !== undefined && timeout !== undefined && perTry > timeout.ms) {
+      this.report(perTryPath, `must be at most timeoutMs (${timeout.text}), got ${perTry}`);
+    }
+  }
+
+  private circuitBreaker(path: string, value: unknown): void {
+    const breaker = this.object(path, value, false);
+    if (!breaker) return;
+    this.integer(prop(path, 'maxServerErrors'), breaker.maxServerErrors, POSITIVE_INTEGER);
+    this.integer(prop(path, 'intervalSeconds'), breaker.intervalSeconds, POSITIVE_INTEGER);
+    this.integer(prop(path, 'ejectSeconds'), breaker.ejectSeconds, POSITIVE_INTEGER);
+    this.integer(prop(path, 'maxEjectionPercent'), breaker.maxEjectionPercent, { min: 0, max: 100 });
   }
 }

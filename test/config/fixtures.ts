@@ -5,7 +5,8 @@ import type { PlatformConfig } from '../../lib/config/types';
  * call, so tests can change it.
  *
  * Routes: [0] GET /health, [1] GET+POST /orders, [2] GET+DELETE /orders/{id}, [3] GET
- * /inventory/{sku}, [4] ANY /admin/{proxy+}.
+ * /inventory/{sku}, [4] ANY /admin/{proxy+}. Services: `inventory` (v1, by digest) and `orders` (v1
+ * with weight 90, every field set; v2 with weight 10), both on port 8080; orders calls inventory.
  */
 export function validConfig(): PlatformConfig {
   return {
@@ -64,7 +65,41 @@ export function validConfig(): PlatformConfig {
       waf: { enabled: true, ratePerIpPer5Minutes: 2000 },
       manageAccountLogRole: true,
     },
-    mesh: { ingressPort: 8080, services: { inventory: { port: 8081 }, orders: { port: 8082 } } },
+    mesh: {
+      provider: 'app-mesh',
+      namespace: 'shop.local',
+      ingress: { port: 8080, desiredCount: 2 },
+      certificates: { generation: 1, validityDays: 365 },
+      logRetentionDays: 90,
+      services: {
+        inventory: {
+          port: 8080,
+          versions: {
+            v1: { image: `public.ecr.aws/shop/inventory@sha256:${'0123456789abcdef'.repeat(4)}`, weight: 100 },
+          },
+        },
+        orders: {
+          port: 8080,
+          versions: {
+            v1: {
+              image: 'public.ecr.aws/shop/orders:1.4',
+              weight: 90,
+              desiredCount: 2,
+              cpu: 512,
+              memoryMiB: 1024,
+              environment: { LOG_LEVEL: 'info' },
+              autoscaling: { minCapacity: 2, maxCapacity: 6, targetCpuPercent: 60 },
+            },
+            v2: { image: 'public.ecr.aws/shop/orders:1.5', weight: 10, desiredCount: 1 },
+          },
+          calls: ['inventory'],
+          healthCheckPath: '/health',
+          retries: { attempts: 3, perTryTimeoutMs: 2000 },
+          timeoutMs: 15_000,
+          circuitBreaker: { maxServerErrors: 5, intervalSeconds: 10, ejectSeconds: 30, maxEjectionPercent: 50 },
+        },
+      },
+    },
   };
 }
 
@@ -76,7 +111,7 @@ export function minimalConfig(): PlatformConfig {
       throttle: { rateLimit: 10, burstLimit: 20 },
       routes: [{ path: '/', methods: ['GET'], service: 'web', auth: 'none' }],
     },
-    mesh: { services: { web: { port: 3000 } } },
+    mesh: { services: { web: { port: 3000, versions: { v1: { image: 'web:1', weight: 100 } } } } },
   };
 }
 

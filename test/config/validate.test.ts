@@ -80,8 +80,31 @@ describe('a valid config', () => {
       'api.auth.jwt.cacheTtlSeconds': num('CacheTtl'),
       'api.accessLogRetentionDays': num('AccessLogDays'),
       'api.waf.ratePerIpPer5Minutes': num('WafRate'),
-      'mesh.ingressPort': num('IngressPort'),
+      'mesh.namespace': str('Namespace'),
+      'mesh.ingress': { port: num('IngressPort'), desiredCount: num('IngressTasks') },
+      'mesh.certificates': { generation: num('CertGeneration'), validityDays: num('CertDays') },
+      'mesh.logRetentionDays': num('MeshLogDays'),
       'mesh.services.orders.port': num('OrdersPort'),
+      'mesh.services.orders.versions.v1.image': str('OrdersImage'),
+      'mesh.services.orders.versions.v1.weight': num('OrdersWeight'),
+      'mesh.services.orders.versions.v1.desiredCount': num('OrdersTasks'),
+      'mesh.services.orders.versions.v1.cpu': num('OrdersCpu'),
+      'mesh.services.orders.versions.v1.environment.LOG_LEVEL': str('LogLevel'),
+      'mesh.services.orders.versions.v1.autoscaling': {
+        minCapacity: num('OrdersMin'),
+        maxCapacity: num('OrdersMax'),
+        targetCpuPercent: num('OrdersCpuTarget'),
+      },
+      'mesh.services.orders.versions.v2.memoryMiB': num('CanaryMemory'),
+      'mesh.services.orders.healthCheckPath': str('HealthCheckPath'),
+      'mesh.services.orders.timeoutMs': num('Timeout'),
+      'mesh.services.orders.retries': { attempts: num('Attempts'), perTryTimeoutMs: 20_000 },
+      'mesh.services.orders.circuitBreaker': {
+        maxServerErrors: num('MaxErrors'),
+        intervalSeconds: num('Interval'),
+        ejectSeconds: num('Eject'),
+        maxEjectionPercent: num('MaxEjection'),
+      },
     });
 
     // WHEN / THEN
@@ -126,7 +149,8 @@ describe('problems', () => {
       'api.ratePlans.pro.methods': { 'PUT /orders': { rateLimit: 1, burstLimit: 1 } },
       'api.routes[0].path': '/health/',
       'api.waf.ratePerIpPer5Minutes': 5,
-      'mesh.ingressPort': 15001,
+      'mesh.ingress.port': 15001,
+      'mesh.services.orders.versions.v2.weight': 5,
     });
 
     // WHEN
@@ -141,7 +165,8 @@ describe('problems', () => {
       "api.ratePlans.pro.methods['PUT /orders']",
       'api.routes[0].path',
       'api.waf.ratePerIpPer5Minutes',
-      'mesh.ingressPort',
+      'mesh.ingress.port',
+      'mesh.services.orders.versions',
     ]);
   });
 
@@ -522,7 +547,7 @@ describe('auth.jwt', () => {
 });
 
 describe('log retention', () => {
-  const paths = ['api.accessLogRetentionDays', 'network.flowLogRetentionDays'];
+  const paths = ['api.accessLogRetentionDays', 'network.flowLogRetentionDays', 'mesh.logRetentionDays'];
 
   test.each(
     paths.flatMap((path): Case[] => [
@@ -552,50 +577,547 @@ describe('waf', () => {
 });
 
 describe('mesh', () => {
-  const PORT_RULE = 'must be an integer from 1 to 65535';
-  const RESERVED_RULE = 'must not be a port the Envoy sidecar reserves (15000, 15001, 9901)';
-  const ports = ['mesh.ingressPort', 'mesh.services.orders.port'];
+  const ORDERS = 'mesh.services.orders';
+  const V1 = `${ORDERS}.versions.v1`;
+  const V2 = `${ORDERS}.versions.v2`;
+  const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
-  test.each(
-    ports.flatMap((path): Case[] => [
-      [path, 0, `${PORT_RULE}, got 0`],
-      [path, 65_536, `${PORT_RULE}, got 65536`],
-      [path, 80.5, `${PORT_RULE}, got 80.5`],
-      [path, '8080', `${PORT_RULE}, got '8080'`],
-      [path, 15_000, `${RESERVED_RULE}, got 15000`],
-      [path, 15_001, `${RESERVED_RULE}, got 15001`],
-      [path, 9901, `${RESERVED_RULE}, got 9901`],
-    ]),
-  )('%s = %p', (...args) => expectOneProblem(args));
-
-  test.each(ports.flatMap((path) => [1, 65_535].map((port): [string, number] => [path, port])))(
-    'accepts %s = %p',
-    (path, port) => expectValid(path, port),
-  );
-
-  const NAME_RULE = 'service name must match /^[a-z][a-z0-9-]{0,31}$/';
-
-  test.each<Case>([
-    ['mesh.services.Payments', { port: 8083 }, `${NAME_RULE}, got 'Payments'`],
-    ['mesh.services.pay_ments', { port: 8083 }, `${NAME_RULE}, got 'pay_ments'`],
-    ["mesh.services['1pay']", { port: 8083 }, `${NAME_RULE}, got '1pay'`],
-    [`mesh.services.${'s'.repeat(33)}`, { port: 8083 }, `${NAME_RULE}, got '${'s'.repeat(33)}'`],
-    ['mesh.services.orders.port', undefined, 'is required, got undefined'],
-    ['mesh.services.orders', 8082, 'must be an object, got 8082'],
-  ])('%s = %p', (...args) => expectOneProblem(args));
-
-  test('needs at least one service', () => {
+  test('problems are reported in the order of the walk: the mesh, then each service and its versions', () => {
     // GIVEN
-    const config = configWith({ 'mesh.services': {} }, minimalConfig());
+    const config = configWith({
+      'mesh.provider': 'istio',
+      'mesh.namespace': 'local',
+      'mesh.ingress.desiredCount': 0,
+      'mesh.certificates.validityDays': 0,
+      'mesh.logRetentionDays': 2,
+      [`${ORDERS}.port`]: 0,
+      [`${V1}.image`]: 'orders',
+      [`${V1}.weight`]: 80,
+      [`${V1}.cpu`]: 300,
+      [`${V2}.environment`]: { APPMESH_RESOURCE_ARN: 'x' },
+      [`${ORDERS}.calls`]: ['orders'],
+      [`${ORDERS}.healthCheckPath`]: 'health',
+      [`${ORDERS}.timeoutMs`]: 1000,
+      [`${ORDERS}.retries.attempts`]: 11,
+      [`${ORDERS}.circuitBreaker.maxServerErrors`]: 0,
+    });
 
     // WHEN / THEN
-    expect(problemsOf(config)).toEqual([
-      { path: 'api.routes[0].service', rule: "'web' is not a service in mesh.services (known: none)" },
-      { path: 'mesh.services', rule: 'must declare at least one service, got {}' },
+    expect(problemsOf(config).map((p) => p.path)).toEqual([
+      'mesh.provider',
+      'mesh.namespace',
+      'mesh.ingress.desiredCount',
+      'mesh.certificates.validityDays',
+      'mesh.logRetentionDays',
+      `${ORDERS}.port`,
+      `${V1}.image`,
+      `${V1}.cpu`,
+      `${V2}.environment.APPMESH_RESOURCE_ARN`,
+      `${ORDERS}.versions`,
+      `${ORDERS}.calls[0]`,
+      `${ORDERS}.healthCheckPath`,
+      `${ORDERS}.retries.attempts`,
+      `${ORDERS}.retries.perTryTimeoutMs`,
+      `${ORDERS}.circuitBreaker.maxServerErrors`,
     ]);
   });
 
-  test('accepts a 32-character service name', () => expectValid(`mesh.services.${'s'.repeat(32)}`, { port: 9000 }));
+  describe('provider', () => {
+    const PROVIDER_RULE = 'must be a known mesh provider (app-mesh)';
+
+    test.each<[unknown, string]>([
+      ['istio', "'istio'"],
+      ['App-Mesh', "'App-Mesh'"],
+      ['service-connect', "'service-connect'"],
+      ['', "''"],
+      [7, '7'],
+    ])('rejects %p', (provider, got) =>
+      expectOneProblem(['mesh.provider', provider, `${PROVIDER_RULE}, got ${got}`]),
+    );
+
+    test.each(['app-mesh', undefined])('accepts %p', (provider) => expectValid('mesh.provider', provider));
+  });
+
+  describe('namespace', () => {
+    const DNS_RULE =
+      'must be a lowercase DNS name: at least two labels of a-z, 0-9 and hyphens, each 1 to 63 characters and ' +
+      'not starting or ending with a hyphen, at most 203 characters in all (room for <version>.<service>. before it)';
+    const labels = (last: number) => `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(last)}`;
+
+    test.each([
+      'Shop.local',
+      'local',
+      'shop..local',
+      '.shop.local',
+      'shop.local.',
+      '-shop.local',
+      'shop-.local',
+      'shop.-local',
+      'shop_1.local',
+      'shop local',
+      '',
+      `${'a'.repeat(64)}.local`,
+      labels(12),
+    ])('rejects %p', (namespace) => expectOneProblem(['mesh.namespace', namespace, `${DNS_RULE}, got '${namespace}'`]));
+
+    test('must be a string', () => expectOneProblem(['mesh.namespace', 7, 'must be a string, got 7']));
+
+    test.each(['shop.local', 'a.b', '0.0', 'orders-1.internal.example.com', `${'a'.repeat(63)}.local`, labels(11)])(
+      'accepts %p',
+      (namespace) => expectValid('mesh.namespace', namespace),
+    );
+  });
+
+  describe('ports', () => {
+    const PORT_RULE = 'must be an integer from 1 to 65535';
+    const RESERVED_RULE = 'must not be a port the Envoy sidecar reserves (15000, 15001, 9901)';
+    const ports = ['mesh.ingress.port', `${ORDERS}.port`];
+
+    test.each(
+      ports.flatMap((path): Case[] => [
+        [path, 0, `${PORT_RULE}, got 0`],
+        [path, 65_536, `${PORT_RULE}, got 65536`],
+        [path, 80.5, `${PORT_RULE}, got 80.5`],
+        [path, '8080', `${PORT_RULE}, got '8080'`],
+        [path, 15_000, `${RESERVED_RULE}, got 15000`],
+        [path, 15_001, `${RESERVED_RULE}, got 15001`],
+        [path, 9901, `${RESERVED_RULE}, got 9901`],
+      ]),
+    )('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each(ports.flatMap((path) => [1, 65_535].map((port): [string, number] => [path, port])))(
+      'accepts %s = %p',
+      (path, port) => expectValid(path, port),
+    );
+
+    test('a service needs a port', () => expectOneProblem([`${ORDERS}.port`, undefined, 'is required, got undefined']));
+
+    test('services may share a port, and the ingress may listen on it too (each task has its own interface)', () =>
+      expectProblems(
+        { 'mesh.ingress.port': 9000, 'mesh.services.inventory.port': 9000, [`${ORDERS}.port`]: 9000 },
+        [],
+      ));
+
+    test('the ingress port defaults', () => expectValid('mesh.ingress', undefined));
+  });
+
+  describe('ingress and certificates', () => {
+    test.each<Case>([
+      ['mesh.ingress', 8080, 'must be an object, got 8080'],
+      ['mesh.ingress.desiredCount', 0, 'must be an integer from 1 to 100, got 0'],
+      ['mesh.ingress.desiredCount', 101, 'must be an integer from 1 to 100, got 101'],
+      ['mesh.ingress.desiredCount', 1.5, 'must be an integer from 1 to 100, got 1.5'],
+      ['mesh.certificates', 'v2', "must be an object, got 'v2'"],
+      ['mesh.certificates.generation', 0, 'must be a positive integer, got 0'],
+      ['mesh.certificates.generation', -1, 'must be a positive integer, got -1'],
+      ['mesh.certificates.generation', 1.5, 'must be a positive integer, got 1.5'],
+      ['mesh.certificates.generation', '2', "must be a positive integer, got '2'"],
+      ['mesh.certificates.validityDays', 0, 'must be an integer from 1 to 825, got 0'],
+      ['mesh.certificates.validityDays', 826, 'must be an integer from 1 to 825, got 826'],
+      ['mesh.certificates.validityDays', 30.5, 'must be an integer from 1 to 825, got 30.5'],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[string, unknown]>([
+      ['ingress.desiredCount', 1],
+      ['ingress.desiredCount', 100],
+      ['certificates.generation', 1],
+      ['certificates.generation', 2 ** 31],
+      ['certificates.validityDays', 1],
+      ['certificates.validityDays', 825],
+      ['certificates', {}],
+    ])('accepts %s = %p', (field, value) => expectValid(`mesh.${field}`, value));
+  });
+
+  describe('services', () => {
+    const SERVICE = { port: 8083, versions: { v1: { image: 'payments:1', weight: 100 } } };
+    const NAME_RULE = 'service name must match /^[a-z][a-z0-9-]{0,31}$/';
+
+    test.each<Case>([
+      ['mesh.services.Payments', SERVICE, `${NAME_RULE}, got 'Payments'`],
+      ['mesh.services.pay_ments', SERVICE, `${NAME_RULE}, got 'pay_ments'`],
+      ["mesh.services['1pay']", SERVICE, `${NAME_RULE}, got '1pay'`],
+      [`mesh.services.${'s'.repeat(33)}`, SERVICE, `${NAME_RULE}, got '${'s'.repeat(33)}'`],
+      ['mesh.services.ingress', SERVICE, "service name 'ingress' is taken by the mesh ingress (ingress.<namespace>), got 'ingress'"],
+      [ORDERS, 8082, 'must be an object, got 8082'],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('needs at least one service', () => {
+      // GIVEN
+      const config = configWith({ 'mesh.services': {} }, minimalConfig());
+
+      // WHEN / THEN
+      expect(problemsOf(config)).toEqual([
+        { path: 'api.routes[0].service', rule: "'web' is not a service in mesh.services (known: none)" },
+        { path: 'mesh.services', rule: 'must declare at least one service, got {}' },
+      ]);
+    });
+
+    test('accepts a 32-character service name', () => expectValid(`mesh.services.${'s'.repeat(32)}`, SERVICE));
+
+    test('a route to a service the mesh does not have is reported at the route, as a call to it is', () =>
+      expectProblems({ 'mesh.services.inventory': undefined }, [
+        ['api.routes[3].service', "'inventory' is not a service in mesh.services (known: orders)"],
+        ['api.routes[4].service', "'inventory' is not a service in mesh.services (known: orders)"],
+        [`${ORDERS}.calls[0]`, "'inventory' is not a service in mesh.services (known: orders)"],
+      ]));
+  });
+
+  describe('versions', () => {
+    const NAME_RULE = 'version name must match /^[a-z][a-z0-9-]{0,15}$/';
+    const VERSION = { image: 'orders:1.6', weight: 0 };
+
+    test.each<Case>([
+      [`${ORDERS}.versions`, {}, 'must declare at least one version, got {}'],
+      [`${ORDERS}.versions`, undefined, 'is required, got undefined'],
+      [`${ORDERS}.versions`, [VERSION], "must be an object, got [{ image: 'orders:1.6', weight: 0 }]"],
+      [V2, 'orders:1.5', "must be an object, got 'orders:1.5'"],
+      [`${ORDERS}.versions.V3`, VERSION, `${NAME_RULE}, got 'V3'`],
+      [`${ORDERS}.versions['3']`, VERSION, `${NAME_RULE}, got '3'`],
+      [`${ORDERS}.versions.v_3`, VERSION, `${NAME_RULE}, got 'v_3'`],
+      [`${ORDERS}.versions.${'v'.repeat(17)}`, VERSION, `${NAME_RULE}, got '${'v'.repeat(17)}'`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each(['v3', 'canary', 'v1-canary', 'v'.repeat(16)])('accepts the version name %p', (name) =>
+      expectValid(`${ORDERS}.versions['${name}']`, VERSION),
+    );
+  });
+
+  describe('weights', () => {
+    const WEIGHT_RULE = 'must be an integer from 0 to 100';
+
+    test.each<Case>([
+      [`${V1}.weight`, 89.5, `${WEIGHT_RULE}, got 89.5`],
+      [`${V1}.weight`, -1, `${WEIGHT_RULE}, got -1`],
+      [`${V1}.weight`, 101, `${WEIGHT_RULE}, got 101`],
+      [`${V1}.weight`, '90', `${WEIGHT_RULE}, got '90'`],
+      [`${V1}.weight`, undefined, 'is required, got undefined'],
+    ])('%s = %p: the weight is reported, not the sum', (...args) => expectOneProblem(args));
+
+    test.each<[string, Record<string, unknown>, string]>([
+      [ORDERS, { [`${V2}.weight`]: 5 }, 'got 95 (v1: 90, v2: 5)'],
+      [ORDERS, { [`${V2}.weight`]: 20 }, 'got 110 (v1: 90, v2: 20)'],
+      [ORDERS, { [`${V1}.weight`]: 0, [`${V2}.weight`]: 0 }, 'got 0 (v1: 0, v2: 0)'],
+      ['mesh.services.inventory', { 'mesh.services.inventory.versions.v1.weight': 99 }, 'got 99 (v1: 99)'],
+      [
+        ORDERS,
+        { [`${ORDERS}.versions['v2-canary']`]: { image: 'orders:1.6', weight: 5 } },
+        "got 105 (v1: 90, v2: 10, 'v2-canary': 5)",
+      ],
+    ])('%s: weights must sum to 100, %s', (service, changes, got) =>
+      expectProblems(changes, [[`${service}.versions`, `weights must sum to 100, ${got}`]]),
+    );
+
+    test.each<Record<string, unknown>>([
+      { [`${V1}.weight`]: 100, [`${V2}.weight`]: 0 },
+      { [`${V1}.weight`]: 0, [`${V2}.weight`]: 100 },
+      { [`${V1}.weight`]: 50, [`${V2}.weight`]: 25, [`${ORDERS}.versions.v3`]: { image: 'orders:1.6', weight: 25 } },
+    ])('accepts weights that sum to 100: %p', (changes) => expectProblems(changes, []));
+  });
+
+  describe('image', () => {
+    const WHITESPACE_RULE = 'must be non-empty and contain no whitespace';
+    const SHAPE_RULE =
+      'must be an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository in ' +
+      'lowercase';
+    const UNTAGGED_RULE =
+      "must name a tag or a digest ('repository:tag' or 'repository@sha256:<digest>'): an untagged image means " +
+      ':latest, which makes deploys unrepeatable';
+
+    test.each<[unknown, string]>([
+      [undefined, 'is required, got undefined'],
+      [7, 'must be a string, got 7'],
+      ['', `${WHITESPACE_RULE}, got ''`],
+      ['orders 1.4', `${WHITESPACE_RULE}, got 'orders 1.4'`],
+      [' orders:1.4', `${WHITESPACE_RULE}, got ' orders:1.4'`],
+      ['orders:1.4\n', `${WHITESPACE_RULE}, got 'orders:1.4\n'`],
+      ['orders', `${UNTAGGED_RULE}, got 'orders'`],
+      ['public.ecr.aws/shop/orders', `${UNTAGGED_RULE}, got 'public.ecr.aws/shop/orders'`],
+      ['registry:5000/app', `${UNTAGGED_RULE}, got 'registry:5000/app'`],
+      ['localhost:5000/shop/orders', `${UNTAGGED_RULE}, got 'localhost:5000/shop/orders'`],
+      ['Orders:1.4', `${SHAPE_RULE}, got 'Orders:1.4'`],
+      ['shop/Orders:1.4', `${SHAPE_RULE}, got 'shop/Orders:1.4'`],
+      ['orders:', `${SHAPE_RULE}, got 'orders:'`],
+      ['orders:-1', `${SHAPE_RULE}, got 'orders:-1'`],
+      ['orders:1.4:2', `${SHAPE_RULE}, got 'orders:1.4:2'`],
+      [`orders:${'t'.repeat(129)}`, `${SHAPE_RULE}, got 'orders:${'t'.repeat(129)}'`],
+      ['orders@sha256:abc', `${SHAPE_RULE}, got 'orders@sha256:abc'`],
+      [`orders@${DIGEST.toUpperCase()}`, `${SHAPE_RULE}, got 'orders@${DIGEST.toUpperCase()}'`],
+      ['orders@latest', `${SHAPE_RULE}, got 'orders@latest'`],
+      ['/orders:1.4', `${SHAPE_RULE}, got '/orders:1.4'`],
+      ['shop//orders:1.4', `${SHAPE_RULE}, got 'shop//orders:1.4'`],
+      [':1.4', `${SHAPE_RULE}, got ':1.4'`],
+      ['https://registry/orders:1.4', `${SHAPE_RULE}, got 'https://registry/orders:1.4'`],
+    ])('rejects %p', (image, rule) => expectOneProblem([`${V1}.image`, image, rule]));
+
+    test.each([
+      'orders:1.4',
+      'orders:latest',
+      `orders@${DIGEST}`,
+      `orders:1.4@${DIGEST}`,
+      'registry:5000/app:1.0',
+      `registry:5000/app@${DIGEST}`,
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/orders:2024-05-01_abc',
+      'ghcr.io/acme/my_app__x.y-z:v1',
+      'Registry.Example.com/orders:1',
+      '[::1]:5000/orders:1',
+      `orders:${'t'.repeat(128)}`,
+    ])('accepts %p', (image) => expectValid(`${V1}.image`, image));
+
+    test('rejects a long malformed reference quickly', () => {
+      // GIVEN a long reference that almost matches everywhere
+      const image = `${'a-'.repeat(5000)}!`;
+
+      // WHEN / THEN
+      const start = Date.now();
+      expectOneProblem([`${V1}.image`, image, `${SHAPE_RULE}, got '${image}'`]);
+      expect(Date.now() - start).toBeLessThan(1000);
+    });
+  });
+
+  describe('desiredCount, cpu and memory', () => {
+    const CPU_RULE = 'must be one of 256, 512, 1024, 2048, 4096 (Fargate CPU units)';
+    const sizes = (cpu: number, text: string) => `a size Fargate allows for cpu ${cpu} (${text})`;
+
+    test.each<Case>([
+      [`${V1}.desiredCount`, -1, 'must be an integer from 0 to 100, got -1'],
+      [`${V1}.desiredCount`, 101, 'must be an integer from 0 to 100, got 101'],
+      [`${V1}.desiredCount`, 1.5, 'must be an integer from 0 to 100, got 1.5'],
+      [`${V1}.cpu`, 300, `${CPU_RULE}, got 300`],
+      [`${V1}.cpu`, 8192, `${CPU_RULE}, got 8192`],
+      [`${V1}.cpu`, 0, `${CPU_RULE}, got 0`],
+      [`${V1}.cpu`, '512', `${CPU_RULE}, got '512'`],
+      [`${V1}.cpu`, null, `${CPU_RULE}, got null`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[cpu: number | undefined, memoryMiB: unknown, rule: string]>([
+      [256, 4096, `must be ${sizes(256, '512, 1024 or 2048')}, got 4096`],
+      [256, 1536, `must be ${sizes(256, '512, 1024 or 2048')}, got 1536`],
+      [512, 512, `must be ${sizes(512, '1024 to 4096 in steps of 1024')}, got 512`],
+      [512, 5120, `must be ${sizes(512, '1024 to 4096 in steps of 1024')}, got 5120`],
+      [512, '1024', `must be ${sizes(512, '1024 to 4096 in steps of 1024')}, got '1024'`],
+      [512, null, `must be ${sizes(512, '1024 to 4096 in steps of 1024')}, got null`],
+      [1024, 1024, `must be ${sizes(1024, '2048 to 8192 in steps of 1024')}, got 1024`],
+      [1024, 2500, `must be ${sizes(1024, '2048 to 8192 in steps of 1024')}, got 2500`],
+      [1024, 9216, `must be ${sizes(1024, '2048 to 8192 in steps of 1024')}, got 9216`],
+      [2048, 3072, `must be ${sizes(2048, '4096 to 16384 in steps of 1024')}, got 3072`],
+      [2048, 17_408, `must be ${sizes(2048, '4096 to 16384 in steps of 1024')}, got 17408`],
+      [4096, 7168, `must be ${sizes(4096, '8192 to 30720 in steps of 1024')}, got 7168`],
+      [4096, 31_744, `must be ${sizes(4096, '8192 to 30720 in steps of 1024')}, got 31744`],
+      [
+        undefined,
+        512,
+        'must be a size Fargate allows for the default cpu 512 (1024 to 4096 in steps of 1024), got 512',
+      ],
+      [
+        2048,
+        undefined,
+        `defaults to 1024, which is not ${sizes(2048, '4096 to 16384 in steps of 1024')}, got undefined`,
+      ],
+      [
+        1024,
+        undefined,
+        `defaults to 1024, which is not ${sizes(1024, '2048 to 8192 in steps of 1024')}, got undefined`,
+      ],
+      [
+        4096,
+        undefined,
+        `defaults to 1024, which is not ${sizes(4096, '8192 to 30720 in steps of 1024')}, got undefined`,
+      ],
+    ])('cpu %p with memoryMiB %p', (cpu, memoryMiB, rule) =>
+      expectProblems({ [`${V2}.cpu`]: cpu, [`${V2}.memoryMiB`]: memoryMiB }, [[`${V2}.memoryMiB`, rule]]),
+    );
+
+    test.each<[cpu: number | undefined, memoryMiB: number | undefined]>([
+      [undefined, undefined],
+      [undefined, 4096],
+      [256, undefined],
+      [256, 512],
+      [256, 2048],
+      [512, undefined],
+      [512, 3072],
+      [1024, 2048],
+      [1024, 8192],
+      [2048, 4096],
+      [2048, 16_384],
+      [4096, 8192],
+      [4096, 30_720],
+    ])('accepts cpu %p with memoryMiB %p', (cpu, memoryMiB) =>
+      expectProblems({ [`${V2}.cpu`]: cpu, [`${V2}.memoryMiB`]: memoryMiB }, []),
+    );
+
+    test('an invalid cpu is reported alone, not the memory against it', () =>
+      expectProblems({ [`${V2}.cpu`]: 300, [`${V2}.memoryMiB`]: 5 }, [[`${V2}.cpu`, `${CPU_RULE}, got 300`]]));
+
+    test.each([0, 100])('accepts desiredCount %p', (count) => expectValid(`${V2}.desiredCount`, count));
+  });
+
+  describe('environment', () => {
+    const NAME_RULE = 'variable name must match /^[A-Za-z_][A-Za-z0-9_]*$/';
+
+    test.each<Case>([
+      [`${V1}.environment['LOG-LEVEL']`, 'info', `${NAME_RULE}, got 'LOG-LEVEL'`],
+      [`${V1}.environment['1ST']`, 'x', `${NAME_RULE}, got '1ST'`],
+      [`${V1}.environment['']`, 'x', `${NAME_RULE}, got ''`],
+      [`${V1}.environment.LOG_LEVEL`, 3, 'must be a string, got 3'],
+      [`${V1}.environment.LOG_LEVEL`, null, 'must be a string, got null'],
+      [
+        `${V1}.environment.APPMESH_RESOURCE_ARN`,
+        'arn:aws:appmesh:eu-west-1:123456789012:mesh/shop',
+        "must not be set: it is the Envoy proxy's variable, which the mesh sets, " +
+          "got 'arn:aws:appmesh:eu-west-1:123456789012:mesh/shop'",
+      ],
+      [`${V1}.environment`, ['LOG_LEVEL=info'], "must be an object, got ['LOG_LEVEL=info']"],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('accepts any string values, empty ones too', () =>
+      expectValid(`${V1}.environment`, { _PRIVATE: '', lower_case: 'a b', A1: '=' }));
+  });
+
+  describe('autoscaling', () => {
+    const MAX_RULE = 'must be an integer from 1 to 1000';
+    const CPU_RULE = 'must be an integer from 10 to 90';
+
+    test.each<Case>([
+      [`${V1}.autoscaling`, 'on', "must be an object, got 'on'"],
+      [`${V1}.autoscaling.maxCapacity`, undefined, 'is required, got undefined'],
+      [`${V1}.autoscaling.maxCapacity`, 0, `${MAX_RULE}, got 0`],
+      [`${V1}.autoscaling.maxCapacity`, 1001, `${MAX_RULE}, got 1001`],
+      [`${V1}.autoscaling.maxCapacity`, 6.5, `${MAX_RULE}, got 6.5`],
+      [`${V1}.autoscaling.minCapacity`, -1, 'must be an integer from 0 to maxCapacity (6), got -1'],
+      [`${V1}.autoscaling.minCapacity`, 7, 'must be an integer from 0 to maxCapacity (6), got 7'],
+      [`${V1}.autoscaling.minCapacity`, 1.5, 'must be an integer from 0 to maxCapacity (6), got 1.5'],
+      [`${V1}.autoscaling.targetCpuPercent`, 9, `${CPU_RULE}, got 9`],
+      [`${V1}.autoscaling.targetCpuPercent`, 91, `${CPU_RULE}, got 91`],
+      [`${V1}.autoscaling.targetCpuPercent`, 50.5, `${CPU_RULE}, got 50.5`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('minCapacity is checked against 1000 when maxCapacity is unusable', () =>
+      expectProblems({ [`${V1}.autoscaling.maxCapacity`]: 0, [`${V1}.autoscaling.minCapacity`]: 1001 }, [
+        [`${V1}.autoscaling.maxCapacity`, `${MAX_RULE}, got 0`],
+        [`${V1}.autoscaling.minCapacity`, 'must be an integer from 0 to 1000, got 1001'],
+      ]));
+
+    test.each<[string, Record<string, unknown>, number]>([
+      ['desiredCount', { [`${V2}.desiredCount`]: 4 }, 4],
+      ['desiredCount left to its default', { [`${V2}.desiredCount`]: undefined }, 2],
+    ])('minCapacity defaults to the %s, which must not exceed maxCapacity', (_name, changes, tasks) =>
+      expectProblems({ ...changes, [`${V2}.autoscaling`]: { maxCapacity: 1 } }, [
+        [
+          `${V2}.autoscaling.minCapacity`,
+          `defaults to desiredCount (${tasks}), which is more than maxCapacity (1), got undefined`,
+        ],
+      ]),
+    );
+
+    test.each<Record<string, unknown>>([
+      { maxCapacity: 1 },
+      { minCapacity: 0, maxCapacity: 1 },
+      { minCapacity: 1000, maxCapacity: 1000 },
+      { minCapacity: 1, maxCapacity: 1, targetCpuPercent: 10 },
+      { maxCapacity: 1000, targetCpuPercent: 90 },
+    ])('accepts %p', (autoscaling) => expectValid(`${V2}.autoscaling`, autoscaling));
+  });
+
+  describe('calls', () => {
+    test.each<Case>([
+      [`${ORDERS}.calls[0]`, 'billing', "'billing' is not a service in mesh.services (known: inventory, orders)"],
+      [`${ORDERS}.calls[0]`, 'orders', "'orders' is the service itself (a service may not call itself)"],
+      [`${ORDERS}.calls[1]`, 'inventory', "'inventory' is already listed at calls[0]"],
+      [`${ORDERS}.calls[0]`, 7, 'must be a string, got 7'],
+      [`${ORDERS}.calls`, 'inventory', "must be an array of service names, got 'inventory'"],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[string, unknown]>([
+      [`${ORDERS}.calls`, []],
+      [`${ORDERS}.calls`, undefined],
+      ['mesh.services.inventory.calls', ['orders']],
+    ])('accepts %s = %p', (path, calls) => expectValid(path, calls));
+  });
+
+  describe('health check, timeout, retries and circuit breaker', () => {
+    const PATH_RULE = "must start with '/' and contain no whitespace";
+    const MS_RULE = 'must be an integer from 1 to 3600000';
+    const POSITIVE_RULE = 'must be a positive integer';
+
+    test.each<Case>([
+      [`${ORDERS}.healthCheckPath`, 'health', `${PATH_RULE}, got 'health'`],
+      [`${ORDERS}.healthCheckPath`, '', `${PATH_RULE}, got ''`],
+      [`${ORDERS}.healthCheckPath`, '/health check', `${PATH_RULE}, got '/health check'`],
+      [`${ORDERS}.healthCheckPath`, 7, 'must be a string, got 7'],
+      [`${ORDERS}.timeoutMs`, 0, `${MS_RULE}, got 0`],
+      [`${ORDERS}.timeoutMs`, 3_600_001, `${MS_RULE}, got 3600001`],
+      [`${ORDERS}.timeoutMs`, 1.5, `${MS_RULE}, got 1.5`],
+      [`${ORDERS}.retries`, 3, 'must be an object, got 3'],
+      [`${ORDERS}.retries.attempts`, -1, 'must be an integer from 0 to 10, got -1'],
+      [`${ORDERS}.retries.attempts`, 11, 'must be an integer from 0 to 10, got 11'],
+      [`${ORDERS}.retries.attempts`, 2.5, 'must be an integer from 0 to 10, got 2.5'],
+      [`${ORDERS}.retries.perTryTimeoutMs`, 0, `${MS_RULE}, got 0`],
+      [`${ORDERS}.retries.perTryTimeoutMs`, 3_600_001, `${MS_RULE}, got 3600001`],
+      [`${ORDERS}.retries.perTryTimeoutMs`, 20_000, 'must be at most timeoutMs (15000), got 20000'],
+      [`${ORDERS}.circuitBreaker`, true, 'must be an object, got true'],
+      [`${ORDERS}.circuitBreaker.maxServerErrors`, 0, `${POSITIVE_RULE}, got 0`],
+      [`${ORDERS}.circuitBreaker.maxServerErrors`, 2.5, `${POSITIVE_RULE}, got 2.5`],
+      [`${ORDERS}.circuitBreaker.intervalSeconds`, 0, `${POSITIVE_RULE}, got 0`],
+      [`${ORDERS}.circuitBreaker.ejectSeconds`, -30, `${POSITIVE_RULE}, got -30`],
+      [`${ORDERS}.circuitBreaker.maxEjectionPercent`, -1, 'must be an integer from 0 to 100, got -1'],
+      [`${ORDERS}.circuitBreaker.maxEjectionPercent`, 101, 'must be an integer from 0 to 100, got 101'],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[string, Record<string, unknown>, string]>([
+      ['the default timeoutMs', { [`${ORDERS}.timeoutMs`]: undefined }, '(15000, the default), got 20000'],
+      ['a shorter timeoutMs', { [`${ORDERS}.timeoutMs`]: 10_000 }, '(10000), got 20000'],
+    ])('perTryTimeoutMs must be at most %s', (_name, changes, got) =>
+      expectProblems({ ...changes, [`${ORDERS}.retries.perTryTimeoutMs`]: 20_000 }, [
+        [`${ORDERS}.retries.perTryTimeoutMs`, `must be at most timeoutMs ${got}`],
+      ]),
+    );
+
+    test('accepts timeoutMs = 1 with a per-try limit of 1', () =>
+      expectProblems({ [`${ORDERS}.timeoutMs`]: 1, [`${ORDERS}.retries.perTryTimeoutMs`]: 1 }, []));
+
+    test('perTryTimeoutMs is not compared with an invalid timeoutMs', () =>
+      expectProblems({ [`${ORDERS}.timeoutMs`]: 0, [`${ORDERS}.retries.perTryTimeoutMs`]: 20_000 }, [
+        [`${ORDERS}.timeoutMs`, `${MS_RULE}, got 0`],
+      ]));
+
+    test.each<[string, unknown]>([
+      ['healthCheckPath', '/'],
+      ['healthCheckPath', '/healthz?full=1'],
+      ['timeoutMs', 2000],
+      ['timeoutMs', 3_600_000],
+      ['retries', { attempts: 0, perTryTimeoutMs: 15_000 }],
+      ['retries', { attempts: 10, perTryTimeoutMs: 1 }],
+      ['retries', {}],
+      ['circuitBreaker', { maxServerErrors: 1, intervalSeconds: 1, ejectSeconds: 1, maxEjectionPercent: 0 }],
+      ['circuitBreaker', { maxEjectionPercent: 100 }],
+    ])('accepts %s = %p', (field, value) => expectValid(`${ORDERS}.${field}`, value));
+  });
+});
+
+describe('network.existingVpc', () => {
+  const VPC = {
+    vpcId: 'vpc-0123456789abcdef0',
+    cidr: '10.40.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+  };
+
+  test('accepts a complete description', () => expectValid('network.existingVpc', VPC));
+
+  test.each<Case>([
+    ['network.existingVpc.vpcId', 'vpc-XYZ', "must match /^vpc-[0-9a-f]{8,17}$/ (a VPC id such as vpc-0123456789abcdef0), got 'vpc-XYZ'"],
+    ['network.existingVpc.vpcId', undefined, 'is required, got undefined'],
+    ['network.existingVpc.cidr', '10.40.0.0', "must be an IPv4 CIDR block such as '10.0.0.0/16', got '10.40.0.0'"],
+    ['network.existingVpc.privateSubnetIds[1]', 'sub-1', "must match /^subnet-[0-9a-f]{8,17}$/ (a subnet id), got 'sub-1'"],
+    ['network.existingVpc.availabilityZones', ['eu-west-1a'], "must name exactly two Availability Zones, got ['eu-west-1a']"],
+    [
+      'network.existingVpc.privateSubnetIds',
+      ['subnet-0aaaaaaaaaaaaaaa1'],
+      "must give one private subnet per Availability Zone (2), got ['subnet-0aaaaaaaaaaaaaaa1']",
+    ],
+  ])('%s = %p', (path, value, rule) =>
+    expectProblems({ 'network.existingVpc': structuredClone(VPC), [path]: value }, [[path, rule]]),
+  );
 });
 
 describe('network', () => {
@@ -657,6 +1179,23 @@ describe('plain-JS configs', () => {
         ['api.throttle', 'must be an object, got 100'],
         ['api.routes', 'must be a non-empty array of routes, got {}'],
         ['mesh.services', 'must be an object, got []'],
+      ],
+    ],
+    [
+      'a mesh of the wrong shapes',
+      {
+        ...minimalConfig(),
+        mesh: {
+          ingress: 8080,
+          services: { web: { port: 3000, versions: { v1: 'web:1', v2: { image: ['web:2'] } }, calls: {} } },
+        },
+      },
+      [
+        ['mesh.ingress', 'must be an object, got 8080'],
+        ['mesh.services.web.versions.v1', "must be an object, got 'web:1'"],
+        ['mesh.services.web.versions.v2.image', "must be a string, got ['web:2']"],
+        ['mesh.services.web.versions.v2.weight', 'is required, got undefined'],
+        ['mesh.services.web.calls', 'must be an array of service names, got {}'],
       ],
     ],
   ])('%s gets problems, not a crash', (_name, config, expected) => {

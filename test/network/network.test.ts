@@ -33,3 +33,25 @@ describe('PlatformNetwork', () => {
     });
   });
 });
+
+describe('PlatformNetwork with an existing VPC', () => {
+  test('imports it without a lookup and creates no network resource', () => {
+    // GIVEN
+    const stack = new Stack(testApp(), 'Test');
+    // WHEN
+    const network = new PlatformNetwork(stack, 'Network', {
+      existingVpc: {
+        vpcId: 'vpc-0123456789abcdef0',
+        cidr: '10.40.0.0/16',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      },
+    });
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.toJSON().Resources ?? {})).toEqual([]);
+    expect(network.vpc.vpcId).toBe('vpc-0123456789abcdef0');
+    expect(network.vpc.selectSubnets(network.privateSubnets).subnetIds).toEqual(['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2']);
+    expect(network.flowLogGroup).toBeUndefined();
+  });
+});

@@ -1,0 +1,17 @@
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { ServiceModel } from './service-model';
+
+/** What every mesh backend is given: the services, and where the API's traffic comes in. */
+export interface MeshBackendProps {
+  /** The resolved services. */
+  readonly model: ServiceModel;
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The private subnets tasks run in. */
+  readonly subnets: ec2.SubnetSelection;
+  /** The API load balancer's target group: the ingress registers its tasks here. */
+  readonly targetGroup: elbv2.INetworkTargetGroup;
+  /** The API load balancer's security group: the only source the ingress admits. */
+  readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+}
