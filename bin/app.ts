@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeRatePlanCosts, summarizeRatePlanCosts } from '../lib/cost/rate-plan-costs';
 import { createPlatformApp } from '../lib/platform-app';
 import { PlatformStack } from '../lib/platform';
 import { DEFAULT_ENVIRONMENT, environments } from './environments';
@@ -9,4 +10,9 @@ const config = environments[envName];
 if (!config) {
   throw new Error(`-c env=${envName}: unknown environment; known: ${Object.keys(environments).join(', ')}`);
 }
-new PlatformStack(app, `${config.name}-platform`, { config });
+const stack = new PlatformStack(app, `${config.name}-platform`, { config });
+
+const assembly = app.synth();
+// The worst case of each rate plan, beside the templates, and its summary in the synth output.
+writeRatePlanCosts(assembly.directory, stack.cost.ratePlanCosts);
+console.error(summarizeRatePlanCosts(stack.cost.ratePlanCosts));

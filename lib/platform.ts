@@ -1,7 +1,8 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { PlatformConfig } from './config/types';
 import { validatePlatformConfig } from './config/validate';
+import { CostGuardrails } from './cost/cost-guardrails';
 import { Edge } from './edge/edge';
 import { AppMeshBackend } from './mesh/app-mesh/app-mesh-backend';
 import { resolveServiceModel } from './mesh/service-model';
@@ -32,11 +33,13 @@ export class PlatformStack extends Stack {
   public readonly edge: Edge;
   /** The services, in the mesh backend the config names. */
   public readonly mesh: AppMeshBackend;
+  /** Budget, spend alarms, dashboard, rate-plan costs and the breaker. */
+  public readonly cost: CostGuardrails;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     // Fail before creating anything, with every problem of the config at once.
     validatePlatformConfig(props.config);
-    super(scope, id, { description: `The ${props.config.name} platform: edge, mesh and network`, ...props });
+    super(scope, id, { description: `The ${props.config.name} platform: edge, mesh, cost guardrails and network`, ...props });
     const { config } = props;
     this.config = config;
     Tags.of(this).add(COST_ALLOCATION_TAG, config.name);
@@ -56,6 +59,16 @@ export class PlatformStack extends Stack {
       targetGroup: this.edge.ingress.targetGroup,
       loadBalancerSecurityGroup: this.edge.ingress.securityGroup,
     });
+    this.cost = new CostGuardrails(this, 'Cost', {
+      platformName: config.name,
+      tagKey: COST_ALLOCATION_TAG,
+      cost: config.cost,
+      edge: this.edge,
+      ratePlans: config.api.ratePlans ?? {},
+    });
+    for (const warning of this.cost.ratePlanCosts.warnings) {
+      Annotations.of(this).addWarningV2('@platform/cost:rate-plan-can-exhaust-budget', warning);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.edge.stage.urlForPath('/'), description: 'The API stage URL' });
     if (this.edge.cognito) {

@@ -16,4 +16,5 @@ export const dev: PlatformConfig = {
     },
     accessLogRetentionDays: 14,
   },
+  cost: { ...prod.cost, monthlyBudgetUsd: 100 },
 };

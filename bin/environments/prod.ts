@@ -51,4 +51,9 @@ export const prod: PlatformConfig = {
       },
     },
   },
+  cost: {
+    monthlyBudgetUsd: 500,
+    alertEmails: ['ops@example.com'],
+    breaker: { floor: { rateLimit: 1, burstLimit: 1 } },
+  },
 };

@@ -49,9 +49,12 @@ export class BundledFunction extends Construct {
   public readonly role: iam.Role;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
+  /** The function's memory in MiB. */
+  public readonly memoryMiB: number;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    this.memoryMiB = props.memorySize ?? 256;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -77,7 +80,7 @@ export class BundledFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: this.memoryMiB,
       timeout: props.timeout ?? Duration.seconds(10),
       // Stack traces point into the TypeScript sources rather than the minified bundle.
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },

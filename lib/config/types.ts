@@ -430,6 +430,99 @@ export interface NetworkConfig {
   readonly flowLogRetentionDays?: number;
 }
 
+/** Unit prices the spend estimate multiplies usage by, in US dollars. */
+export interface UnitPricesConfig {
+  /**
+   * API Gateway REST calls, per million (the first 333 million a month).
+   * @default 3.5
+   */
+  readonly restApiCallsPerMillion?: number;
+  /**
+   * Lambda requests, per million.
+   * @default 0.2
+   */
+  readonly lambdaRequestsPerMillion?: number;
+  /**
+   * Lambda compute, per GB-second (arm64).
+   * @default 0.0000133334
+   */
+  readonly lambdaGbSecond?: number;
+}
+
+/** The near-real-time spend alarms, from CloudWatch metrics (AWS Budgets refreshes only a few times a day). */
+export interface SpendAlarmConfig {
+  /**
+   * How many times the even hourly share of the budget (budget / 730) an hour may cost before the
+   * alarm fires.
+   * @default 3
+   */
+  readonly burstFactor?: number;
+  /**
+   * Consecutive hours over the limit before the alarm fires (1 to 24).
+   * @default 2
+   */
+  readonly evaluationHours?: number;
+}
+
+/** The spend circuit breaker: throttles the stage when spend runs away. */
+export interface BreakerConfig {
+  /** The stage throttle the breaker sets: at most every rate plan's and the stage's own limits. */
+  readonly floor: ThrottleConfig;
+  /**
+   * A budget notification trips the breaker when its threshold is at least this percentage of the
+   * budget and it reports ACTUAL spend (spend alarms always trip it).
+   * @default 100
+   */
+  readonly tripOnBudgetPercent?: number;
+}
+
+/** Cost guardrails. */
+export interface CostConfig {
+  /** The monthly budget in US dollars: positive. */
+  readonly monthlyBudgetUsd: number;
+  /**
+   * Who gets the budget's and the alarms' notifications by e-mail.
+   * @default - nobody by e-mail; `alertTopicArn` is then required
+   */
+  readonly alertEmails?: string[];
+  /**
+   * An existing SNS topic that also receives every notification (for chat or paging).
+   * @default - none; `alertEmails` is then required
+   */
+  readonly alertTopicArn?: string;
+  /**
+   * Percentages of the budget at which ACTUAL spend notifies, each in (0, 1000].
+   * @default [50, 80, 100]
+   */
+  readonly actualThresholdsPercent?: number[];
+  /**
+   * The percentage of the budget at which FORECASTED spend notifies, in (0, 1000].
+   * @default 100
+   */
+  readonly forecastThresholdPercent?: number;
+  /**
+   * Unit prices for the spend estimate.
+   * @default - the list prices of `UnitPricesConfig`
+   */
+  readonly prices?: UnitPricesConfig;
+  /**
+   * The spend alarms.
+   * @default - burst factor 3 for 2 hours
+   */
+  readonly spendAlarm?: SpendAlarmConfig;
+  /**
+   * The report warns when this few API keys on one rate plan, each using its whole quota, could
+   * spend the monthly budget.
+   * @default 10
+   */
+  readonly warnWhenKeysCanExhaustBudget?: number;
+  /**
+   * The spend circuit breaker.
+   * @default - no breaker
+   */
+  readonly breaker?: BreakerConfig;
+}
+
 /** The whole platform. */
 export interface PlatformConfig {
   /**
@@ -446,4 +539,6 @@ export interface PlatformConfig {
   readonly api: ApiConfig;
   /** The services behind it. */
   readonly mesh: MeshConfig;
+  /** Budgets, spend alarms and the breaker. */
+  readonly cost: CostConfig;
 }

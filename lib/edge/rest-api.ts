@@ -1,5 +1,6 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ThrottleConfig } from '../config/types';
@@ -67,6 +68,11 @@ export class PlatformRestApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** Validates required headers, path parameters and query strings before any integration runs. */
   public readonly requestValidator: apigw.RequestValidator;
+  /**
+   * Requests answered 429 (throttled by the stage, a usage plan or a quota), counted from the access
+   * log: API Gateway publishes no metric of its own for them.
+   */
+  public readonly throttledRequests: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: PlatformRestApiProps) {
     super(scope, id);
@@ -100,6 +106,15 @@ export class PlatformRestApi extends Construct {
     // The stack outputs the stage URL under a stable name (ApiUrl); this output would repeat it
     // under a generated one.
     this.api.node.tryRemoveChild('Endpoint');
+
+    this.throttledRequests = new logs.MetricFilter(this, 'ThrottledRequests', {
+      logGroup: this.accessLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: `Platform/${props.platformName}`,
+      metricName: 'ThrottledRequests',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ statistic: cloudwatch.Stats.SUM });
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       requestValidatorName: 'parameters-and-body',

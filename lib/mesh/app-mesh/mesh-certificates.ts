@@ -89,6 +89,8 @@ export class MeshCertificates extends Construct {
 
     for (const proxy of props.proxies) {
       const leafSecret = secret(`${proxy.id}Secret`, `The ${props.platformName} mesh certificate of ${proxy.id}`);
+      // Read too: a retried request reads back the version it already wrote instead of writing another.
+      leafSecret.grantRead(this.issuer.role);
       leafSecret.grantWrite(this.issuer.role);
       const leaf = new CustomResource(this, `${proxy.id}Certificate`, {
         serviceToken: provider.serviceToken,
