@@ -1,6 +1,14 @@
 import { Token } from 'aws-cdk-lib';
 import { describeAuth, routeMethods } from './routes';
-import type { HttpMethod, MeshProvider, PlatformConfig, QuotaPeriod, RouteAuth, RouteConfig } from './types';
+import type {
+  HttpMethod,
+  MeshProvider,
+  PlatformConfig,
+  QuotaPeriod,
+  RouteAuth,
+  RouteConfig,
+  UnitPricesConfig,
+} from './types';
 
 /** One thing wrong with a platform config: where (`api.routes[1].service`) and which rule it breaks. */
 export interface ConfigProblem {
@@ -31,9 +39,11 @@ export class PlatformConfigError extends Error {
  * fixed: `name`, `network`, `api` (stage name, throttle, auth, rate plans, routes, access logs, WAF),
  * `mesh` (provider, namespace, ingress, certificates, log retention, then each service: its port,
  * its versions one by one and their weights together, calls, health check, timeout, retries,
- * circuit breaker). Numbers that are unresolved CDK tokens (for example from a `CfnParameter`), and strings
- * that contain one, are not range- or pattern-checked. The config is not trusted to match its
- * type: a missing or mistyped field is a problem, not a crash.
+ * circuit breaker), `cost` (budget, alert recipients, thresholds, unit prices, spend alarm, key
+ * warning, breaker: its floor against the throttles `api` read). Numbers that are unresolved CDK
+ * tokens (for example from a `CfnParameter`), and strings that contain one, are not range- or
+ * pattern-checked. The config is not trusted to match its type: a missing or mistyped field is a
+ * problem, not a crash.
  *
  * @throws PlatformConfigError if the config breaks any rule
  */
@@ -137,6 +147,30 @@ const FARGATE_TASK_SIZES = new Map<number, { readonly memoryMiB: number[]; reado
   [2048, { memoryMiB: steps(4096, 16_384, 1024), text: '4096 to 16384 in steps of 1024' }],
   [4096, { memoryMiB: steps(8192, 30_720, 1024), text: '8192 to 30720 in steps of 1024' }],
 ]);
+
+/** A sanity cap on the monthly budget, in US dollars (AWS Budgets' own limit is far higher). */
+const MAX_MONTHLY_BUDGET_USD = 1_000_000_000;
+/** AWS Budgets' quotas: e-mail subscribers per notification, and notifications per budget. */
+const MAX_EMAIL_SUBSCRIBERS = 10;
+const MAX_BUDGET_NOTIFICATIONS = 5;
+/**
+ * Budget notifications besides the ACTUAL ones: the FORECASTED one, which is always on
+ * (`forecastThresholdPercent` defaults to 100 and cannot be turned off).
+ */
+const OTHER_BUDGET_NOTIFICATIONS = 1;
+/** A pragmatic e-mail address: something@domain.tld, no spaces, no empty domain labels. */
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+/** `arn:<partition>:sns:<region>:<account>:<topic name>`. */
+const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const SNS_TOPIC_ARN_SHAPE =
+  'arn:<partition>:sns:<region>:<12-digit account>:<topic name of letters, digits, hyphens and underscores>';
+
+/** The unit prices of `cost.prices`, and what each is per; a Record so that the compiler checks it lists them all. */
+const UNIT_PRICES = {
+  restApiCallsPerMillion: 'US dollars per million REST API calls',
+  lambdaRequestsPerMillion: 'US dollars per million Lambda requests',
+  lambdaGbSecond: 'US dollars per Lambda GB-second',
+} satisfies Record<keyof UnitPricesConfig, string>;
 
 /** Two AZs: one NAT gateway each at most. */
 const MAX_NAT_GATEWAYS = 2;
@@ -275,6 +309,49 @@ interface IntegerRule {
 
 const POSITIVE_INTEGER: IntegerRule = { min: 1, max: Number.MAX_SAFE_INTEGER, text: 'a positive integer' };
 
+interface NumberRule {
+  readonly min: number;
+  /** Whether `min` itself is allowed. @default true */
+  readonly minIncluded?: boolean;
+  readonly max: number;
+  /** How the rule reads. */
+  readonly text: string;
+  readonly required?: boolean;
+}
+
+/** Budget notification thresholds, and the breaker's. */
+const PERCENT_OF_BUDGET: NumberRule = {
+  min: 0,
+  minIncluded: false,
+  max: 1000,
+  text: 'a percentage of the budget in (0, 1000]',
+};
+
+/** A throttle's limits, each when it is resolved and valid (and the throttle as a whole is), and its path. */
+interface ThrottleLimits {
+  readonly path: string;
+  readonly rateLimit: number | undefined;
+  readonly burstLimit: number | undefined;
+}
+
+/**
+ * The lowest of the throttles' `field` limits, and its path; the first of them on a tie. Limits that
+ * are invalid or unresolved tokens are not in `throttles`, so they are not compared.
+ */
+function lowestLimit(
+  throttles: readonly ThrottleLimits[],
+  field: 'rateLimit' | 'burstLimit',
+): { path: string; value: number } | undefined {
+  let lowest: { path: string; value: number } | undefined;
+  for (const throttle of throttles) {
+    const value = throttle[field];
+    if (value !== undefined && (lowest === undefined || value < lowest.value)) {
+      lowest = { path: prop(throttle.path, field), value };
+    }
+  }
+  return lowest;
+}
+
 /** The authorizers `api.auth` configures, and the scopes the Cognito resource server declares. */
 interface Authorizers {
   readonly jwt: boolean;
@@ -300,8 +377,9 @@ class ConfigValidator {
     const nameMeaning = 'lowercase letters, digits and hyphens, starting with a letter, at most 20 characters';
     this.pattern('name', config.name, PLATFORM_NAME, nameMeaning, true);
     this.network(config.network);
-    this.api(config.api, serviceNames(config.mesh));
+    const throttles = this.api(config.api, serviceNames(config.mesh));
     this.mesh(config.mesh);
+    this.cost(config.cost, throttles);
     return this.problems;
   }
 
@@ -375,6 +453,19 @@ class ConfigValidator {
     return undefined;
   }
 
+  /** A finite number in a range; unresolved tokens pass. Returns the number only when it is resolved and valid. */
+  private number(path: string, value: unknown, rule: NumberRule): number | undefined {
+    if (value === undefined) {
+      if (rule.required) this.report(path, 'is required, got undefined');
+      return undefined;
+    }
+    if (isUnresolved(value)) return undefined;
+    const aboveMin = (n: number) => (rule.minIncluded === false ? n > rule.min : n >= rule.min);
+    if (typeof value === 'number' && Number.isFinite(value) && aboveMin(value) && value <= rule.max) return value;
+    this.report(path, `must be ${rule.text}, got ${show(value)}`);
+    return undefined;
+  }
+
   private nonEmptyStrings(path: string, value: unknown, required: boolean): string[] | undefined {
     const items = this.array(path, value, required, 'a non-empty array of non-empty strings');
     if (!items) return undefined;
@@ -405,9 +496,13 @@ class ConfigValidator {
 
   // --- the config's parts ---
 
-  private throttle(path: string, value: unknown, required: boolean): void {
+  /**
+   * Validates a throttle; when it is an object, returns its limits, each when it is resolved and valid
+   * (neither when the burst is below the rate: the throttle is then no reference for others).
+   */
+  private throttle(path: string, value: unknown, required: boolean): ThrottleLimits | undefined {
     const throttle = this.object(path, value, required);
-    if (!throttle) return;
+    if (!throttle) return undefined;
     const rate = this.integer(prop(path, 'rateLimit'), throttle.rateLimit, {
       min: 0,
       max: MAX_RATE_LIMIT,
@@ -422,7 +517,9 @@ class ConfigValidator {
     });
     if (rate !== undefined && burst !== undefined && burst < rate) {
       this.report(prop(path, 'burstLimit'), `must be at least rateLimit (${rate}), got ${burst}`);
+      return { path, rateLimit: undefined, burstLimit: undefined };
     }
+    return { path, rateLimit: rate, burstLimit: burst };
   }
 
   private network(value: unknown): void {
@@ -472,11 +569,12 @@ class ConfigValidator {
     }
   }
 
-  private api(value: unknown, services: string[]): void {
+  /** Validates `api`; returns the limits of the stage's throttle and the rate plans', for the breaker's floor. */
+  private api(value: unknown, services: string[]): ThrottleLimits[] {
     const api = this.object('api', value, true);
-    if (!api) return;
+    if (!api) return [];
     this.pattern('api.stageName', api.stageName, STAGE_NAME, undefined, false);
-    this.throttle('api.throttle', api.throttle, true);
+    const stageThrottle = this.throttle('api.throttle', api.throttle, true);
     const auth = this.auth(api.auth);
 
     // Rate plans refer to the routes' methods, and routes with an API key need a plan: gather
@@ -486,7 +584,7 @@ class ConfigValidator {
     const planCount = isObject(api.ratePlans) ? Object.keys(api.ratePlans).length : 0;
 
     // Without routes, every plan method would be unknown: `api.routes` alone is reported then.
-    this.ratePlans(api.ratePlans, routes.length > 0 ? knownRoutes : undefined);
+    const planThrottles = this.ratePlans(api.ratePlans, routes.length > 0 ? knownRoutes : undefined);
     this.routes(api.routes, { services, auth, planCount, knownRoutes });
 
     this.logRetention('api.accessLogRetentionDays', api.accessLogRetentionDays);
@@ -496,6 +594,7 @@ class ConfigValidator {
       this.integer('api.waf.ratePerIpPer5Minutes', waf.ratePerIpPer5Minutes, { min: 10, max: 2_000_000_000 });
     }
     this.boolean('api.manageAccountLogRole', api.manageAccountLogRole);
+    return [...(stageThrottle ? [stageThrottle] : []), ...planThrottles];
   }
 
   /** Routes sound enough for cross-route checks: a string path, and their known methods once each. */
@@ -594,14 +693,18 @@ class ConfigValidator {
 
   // --- rate plans ---
 
-  /** Validates `api.ratePlans`; plans' method keys are checked against `knownRoutes` if given. */
-  private ratePlans(value: unknown, knownRoutes: KnownRoute[] | undefined): void {
+  /**
+   * Validates `api.ratePlans`; plans' method keys are checked against `knownRoutes` if given.
+   * Returns the limits of the plans' throttles.
+   */
+  private ratePlans(value: unknown, knownRoutes: KnownRoute[] | undefined): ThrottleLimits[] {
     const plans = this.object('api.ratePlans', value, false);
-    if (!plans) return;
+    if (!plans) return [];
     const knownKeys = knownRoutes && [
       ...new Set(routeMethods(knownRoutes.map((r) => r.route)).map((m) => m.key)),
     ];
     const keyOwners = new Map<string, string>();
+    const throttles: ThrottleLimits[] = [];
 
     for (const [name, planValue] of Object.entries(plans)) {
       const path = prop('api.ratePlans', name);
@@ -611,7 +714,8 @@ class ConfigValidator {
       const plan = this.object(path, planValue, true);
       if (!plan) continue;
 
-      this.throttle(prop(path, 'throttle'), plan.throttle, true);
+      const throttle = this.throttle(prop(path, 'throttle'), plan.throttle, true);
+      if (throttle) throttles.push(throttle);
 
       const quotaPath = prop(path, 'quota');
       const quota = this.object(quotaPath, plan.quota, false);
@@ -660,6 +764,7 @@ class ConfigValidator {
         }
       });
     }
+    return throttles;
   }
 
   // --- routes ---
@@ -1053,5 +1158,142 @@ class ConfigValidator {
     this.integer(prop(path, 'intervalSeconds'), breaker.intervalSeconds, POSITIVE_INTEGER);
     this.integer(prop(path, 'ejectSeconds'), breaker.ejectSeconds, POSITIVE_INTEGER);
     this.integer(prop(path, 'maxEjectionPercent'), breaker.maxEjectionPercent, { min: 0, max: 100 });
+  }
+
+  // --- cost ---
+
+  /** Validates `cost`; `throttles` are the stage's and the rate plans' limits, as the api section read them. */
+  private cost(value: unknown, throttles: ThrottleLimits[]): void {
+    const cost = this.object('cost', value, true);
+    if (!cost) return;
+
+    this.number('cost.monthlyBudgetUsd', cost.monthlyBudgetUsd, {
+      min: 0,
+      minIncluded: false,
+      max: MAX_MONTHLY_BUDGET_USD,
+      text: `a positive number of US dollars, at most ${MAX_MONTHLY_BUDGET_USD}`,
+      required: true,
+    });
+
+    // Recipients: e-mail addresses, a topic, or both, but not neither (an empty list is no address).
+    this.alertEmails('cost.alertEmails', cost.alertEmails);
+    const topicArn = this.string('cost.alertTopicArn', cost.alertTopicArn, false);
+    if (topicArn !== undefined && !isUnresolved(topicArn) && !SNS_TOPIC_ARN.test(topicArn)) {
+      this.report('cost.alertTopicArn', `must be an SNS topic ARN (${SNS_TOPIC_ARN_SHAPE}), got ${quote(topicArn)}`);
+    }
+    const noEmails =
+      cost.alertEmails === undefined || (Array.isArray(cost.alertEmails) && cost.alertEmails.length === 0);
+    if (noEmails && cost.alertTopicArn === undefined) {
+      this.report('cost', 'needs alertEmails or alertTopicArn (someone must hear the alarms), got neither');
+    }
+
+    this.actualThresholds('cost.actualThresholdsPercent', cost.actualThresholdsPercent);
+    this.number('cost.forecastThresholdPercent', cost.forecastThresholdPercent, PERCENT_OF_BUDGET);
+
+    const prices = this.object('cost.prices', cost.prices, false);
+    if (prices) {
+      for (const [name, unit] of Object.entries(UNIT_PRICES)) {
+        this.number(prop('cost.prices', name), prices[name], {
+          min: 0,
+          max: Number.MAX_VALUE,
+          text: `a finite number of ${unit}, at least 0`,
+        });
+      }
+    }
+
+    const spendAlarm = this.object('cost.spendAlarm', cost.spendAlarm, false);
+    if (spendAlarm) {
+      this.number('cost.spendAlarm.burstFactor', spendAlarm.burstFactor, {
+        min: 1,
+        max: 1000,
+        text: 'a number from 1 to 1000',
+      });
+      this.integer('cost.spendAlarm.evaluationHours', spendAlarm.evaluationHours, { min: 1, max: 24 });
+    }
+
+    this.integer('cost.warnWhenKeysCanExhaustBudget', cost.warnWhenKeysCanExhaustBudget, { min: 1, max: 10_000 });
+    this.breaker(cost.breaker, throttles);
+  }
+
+  /** `cost.alertEmails`: e-mail addresses, once each, no more than a budget notification's subscribers. */
+  private alertEmails(path: string, value: unknown): void {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      this.report(path, `must be an array of e-mail addresses, got ${show(value)}`);
+      return;
+    }
+    // Array.from: holes become undefined, so that forEach visits (and reports) them.
+    const emails = Array.from(value as unknown[]);
+    // Mail systems treat addresses without regard to case: 'Ops@x.com' is 'ops@x.com' again.
+    const seen = new Map<string, number>();
+    emails.forEach((entry, index) => {
+      const entryPath = item(path, index);
+      const email = this.string(entryPath, entry, true);
+      if (email === undefined) return;
+      if (!isUnresolved(email) && !EMAIL_ADDRESS.test(email)) {
+        this.report(entryPath, `must be an e-mail address (something@domain.tld, no spaces), got ${quote(email)}`);
+        return;
+      }
+      const first = seen.get(email.toLowerCase());
+      if (first !== undefined) {
+        this.report(entryPath, `${quote(email)} is already listed at ${item('alertEmails', first)}`);
+      } else {
+        seen.set(email.toLowerCase(), index);
+      }
+    });
+    if (emails.length > MAX_EMAIL_SUBSCRIBERS) {
+      this.report(
+        path,
+        `must list at most ${MAX_EMAIL_SUBSCRIBERS} addresses (AWS Budgets allows ${MAX_EMAIL_SUBSCRIBERS} ` +
+          `e-mail subscribers per notification), got ${emails.length} addresses`,
+      );
+    }
+  }
+
+  /** `cost.actualThresholdsPercent`: percentages, once each, within the budget's notifications. */
+  private actualThresholds(path: string, value: unknown): void {
+    const thresholds = this.array(path, value, false, 'a non-empty array of percentages of the budget');
+    if (!thresholds) return;
+    const seen = new Map<number, number>();
+    thresholds.forEach((threshold, index) => {
+      const entryPath = item(path, index);
+      const percent = this.number(entryPath, threshold, { ...PERCENT_OF_BUDGET, required: true });
+      if (percent === undefined) return;
+      const first = seen.get(percent);
+      if (first !== undefined) {
+        this.report(entryPath, `${percent} is already listed at ${item('actualThresholdsPercent', first)}`);
+      } else {
+        seen.set(percent, index);
+      }
+    });
+    const max = MAX_BUDGET_NOTIFICATIONS - OTHER_BUDGET_NOTIFICATIONS;
+    if (thresholds.length > max) {
+      this.report(
+        path,
+        `must list at most ${max} thresholds (AWS Budgets allows ${MAX_BUDGET_NOTIFICATIONS} notifications per ` +
+          `budget, and the forecast takes ${OTHER_BUDGET_NOTIFICATIONS}), got ${show(thresholds)}`,
+      );
+    }
+  }
+
+  /** `cost.breaker`: its floor must be a throttle no higher than any of `throttles` (the stage's and the plans'). */
+  private breaker(value: unknown, throttles: ThrottleLimits[]): void {
+    const breaker = this.object('cost.breaker', value, false);
+    if (!breaker) return;
+
+    const floor = this.throttle('cost.breaker.floor', breaker.floor, true);
+    for (const field of ['rateLimit', 'burstLimit'] as const) {
+      const limit = floor?.[field];
+      const lowest = lowestLimit(throttles, field);
+      if (floor && limit !== undefined && lowest && limit > lowest.value) {
+        this.report(
+          prop(floor.path, field),
+          `must be at most every rate plan's and the stage's ${field} (lowest: ${lowest.path} = ${lowest.value}), ` +
+            `got ${limit}`,
+        );
+      }
+    }
+
+    this.number('cost.breaker.tripOnBudgetPercent', breaker.tripOnBudgetPercent, PERCENT_OF_BUDGET);
   }
 }

@@ -1,4 +1,5 @@
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -42,6 +43,8 @@ export class SpendBreaker extends Construct {
     this.handler = new BundledFunction(this, 'Handler', {
       source: 'cost-breaker',
       description: `Throttles the ${props.platformName} API stage to its floor when spend runs away`,
+      // Room for the SDK's four attempts at GetStage and at UpdateStage under throttling (about 14 s).
+      timeout: Duration.seconds(30),
       environment: {
         REST_API_ID: stage.restApi.restApiId,
         STAGE_NAME: stage.stageName,

@@ -7,6 +7,8 @@ import type { PlatformConfig } from '../../lib/config/types';
  * Routes: [0] GET /health, [1] GET+POST /orders, [2] GET+DELETE /orders/{id}, [3] GET
  * /inventory/{sku}, [4] ANY /admin/{proxy+}. Services: `inventory` (v1, by digest) and `orders` (v1
  * with weight 90, every field set; v2 with weight 10), both on port 8080; orders calls inventory.
+ * Throttles (rate/burst): the stage 100/200, plan `free` 5/10, plan `pro` 50/100; the breaker's
+ * floor 1/1. Cost: a $500 budget, two e-mail addresses and a topic.
  */
 export function validConfig(): PlatformConfig {
   return {
@@ -100,6 +102,17 @@ export function validConfig(): PlatformConfig {
         },
       },
     },
+    cost: {
+      monthlyBudgetUsd: 500,
+      alertEmails: ['ops@shop.example', 'finance@shop.example'],
+      alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:shop-alerts',
+      actualThresholdsPercent: [50, 80, 100],
+      forecastThresholdPercent: 100,
+      prices: { restApiCallsPerMillion: 3.5, lambdaRequestsPerMillion: 0.2, lambdaGbSecond: 0.0000133334 },
+      spendAlarm: { burstFactor: 3, evaluationHours: 2 },
+      warnWhenKeysCanExhaustBudget: 10,
+      breaker: { floor: { rateLimit: 1, burstLimit: 1 }, tripOnBudgetPercent: 100 },
+    },
   };
 }
 
@@ -112,6 +125,7 @@ export function minimalConfig(): PlatformConfig {
       routes: [{ path: '/', methods: ['GET'], service: 'web', auth: 'none' }],
     },
     mesh: { services: { web: { port: 3000, versions: { v1: { image: 'web:1', weight: 100 } } } } },
+    cost: { monthlyBudgetUsd: 100, alertEmails: ['ops@example.com'] },
   };
 }
 

@@ -105,6 +105,22 @@ describe('a valid config', () => {
         ejectSeconds: num('Eject'),
         maxEjectionPercent: num('MaxEjection'),
       },
+      'cost.monthlyBudgetUsd': num('Budget'),
+      'cost.alertEmails': [str('AlertEmail'), 'ops@shop.example'],
+      'cost.alertTopicArn': str('AlertTopic'),
+      'cost.actualThresholdsPercent': [num('Warn'), num('Alarm')],
+      'cost.forecastThresholdPercent': num('Forecast'),
+      'cost.prices': {
+        restApiCallsPerMillion: num('RestPrice'),
+        lambdaRequestsPerMillion: num('LambdaPrice'),
+        lambdaGbSecond: num('GbSecondPrice'),
+      },
+      'cost.spendAlarm': { burstFactor: num('BurstFactor'), evaluationHours: num('EvaluationHours') },
+      'cost.warnWhenKeysCanExhaustBudget': num('WarnKeys'),
+      'cost.breaker': {
+        floor: { rateLimit: num('FloorRate'), burstLimit: num('FloorBurst') },
+        tripOnBudgetPercent: num('TripPercent'),
+      },
     });
 
     // WHEN / THEN
@@ -151,6 +167,7 @@ describe('problems', () => {
       'api.waf.ratePerIpPer5Minutes': 5,
       'mesh.ingress.port': 15001,
       'mesh.services.orders.versions.v2.weight': 5,
+      'cost.monthlyBudgetUsd': 0,
     });
 
     // WHEN
@@ -167,6 +184,7 @@ describe('problems', () => {
       'api.waf.ratePerIpPer5Minutes',
       'mesh.ingress.port',
       'mesh.services.orders.versions',
+      'cost.monthlyBudgetUsd',
     ]);
   });
 
@@ -240,7 +258,9 @@ describe('throttles', () => {
   );
 
   test.each(throttles)('%s accepts the bounds', (throttle) => {
-    expectValid(throttle, { rateLimit: 0, burstLimit: 0 });
+    // The breaker's floor must not be above the stage's or a plan's throttle: it goes down with them.
+    const floor = { rateLimit: 0, burstLimit: 0 };
+    expectProblems({ [throttle]: { rateLimit: 0, burstLimit: 0 }, 'cost.breaker.floor': floor }, []);
     expectValid(throttle, { rateLimit: 5000, burstLimit: 5000 });
   });
 
@@ -1158,6 +1178,358 @@ describe('network', () => {
   test('accepts no network at all', () => expectValid('network', undefined));
 });
 
+describe('cost', () => {
+  const BUDGET_RULE = 'must be a positive number of US dollars, at most 1000000000';
+  const PERCENT_RULE = 'must be a percentage of the budget in (0, 1000]';
+
+  test('problems are reported in the order of the walk: the fields of cost as declared, the breaker last', () => {
+    // GIVEN
+    const config = configWith({
+      'cost.monthlyBudgetUsd': 0,
+      'cost.alertEmails[0]': 'ops',
+      'cost.alertTopicArn': 'shop-alerts',
+      'cost.actualThresholdsPercent[0]': 0,
+      'cost.forecastThresholdPercent': 0,
+      'cost.prices.lambdaGbSecond': -1,
+      'cost.spendAlarm.burstFactor': 0,
+      'cost.spendAlarm.evaluationHours': 0,
+      'cost.warnWhenKeysCanExhaustBudget': 0,
+      'cost.breaker.floor': { rateLimit: 6, burstLimit: 11 },
+      'cost.breaker.tripOnBudgetPercent': 0,
+    });
+
+    // WHEN
+    const problems = problemsOf(config);
+
+    // THEN
+    expect(problems.map((p) => p.path)).toEqual([
+      'cost.monthlyBudgetUsd',
+      'cost.alertEmails[0]',
+      'cost.alertTopicArn',
+      'cost.actualThresholdsPercent[0]',
+      'cost.forecastThresholdPercent',
+      'cost.prices.lambdaGbSecond',
+      'cost.spendAlarm.burstFactor',
+      'cost.spendAlarm.evaluationHours',
+      'cost.warnWhenKeysCanExhaustBudget',
+      'cost.breaker.floor.rateLimit',
+      'cost.breaker.floor.burstLimit',
+      'cost.breaker.tripOnBudgetPercent',
+    ]);
+  });
+
+  describe('budget', () => {
+    test.each<Case>([
+      ['cost', undefined, 'is required, got undefined'],
+      ['cost', 500, 'must be an object, got 500'],
+      ['cost.monthlyBudgetUsd', undefined, 'is required, got undefined'],
+      ['cost.monthlyBudgetUsd', 0, `${BUDGET_RULE}, got 0`],
+      ['cost.monthlyBudgetUsd', -100, `${BUDGET_RULE}, got -100`],
+      ['cost.monthlyBudgetUsd', NaN, `${BUDGET_RULE}, got NaN`],
+      ['cost.monthlyBudgetUsd', Infinity, `${BUDGET_RULE}, got Infinity`],
+      ['cost.monthlyBudgetUsd', 1_000_000_001, `${BUDGET_RULE}, got 1000000001`],
+      ['cost.monthlyBudgetUsd', '500', `${BUDGET_RULE}, got '500'`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each([0.01, 499.99, 1_000_000_000])('accepts monthlyBudgetUsd = %p', (budget) =>
+      expectValid('cost.monthlyBudgetUsd', budget),
+    );
+  });
+
+  describe('alert recipients', () => {
+    const EMAIL_RULE = 'must be an e-mail address (something@domain.tld, no spaces)';
+    const ARN_RULE =
+      'must be an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<topic name of letters, ' +
+      'digits, hyphens and underscores>)';
+    const NEITHER_RULE = 'needs alertEmails or alertTopicArn (someone must hear the alarms), got neither';
+    const emails = (count: number) => Array.from({ length: count }, (_, i) => `ops${i}@shop.example`);
+
+    test.each([
+      'finance',
+      'finance@shop',
+      'fin ance@shop.example',
+      'finance@shop.example ',
+      '@shop.example',
+      'finance@',
+      'finance@.example',
+      'finance@shop..example',
+      'finance@shop.',
+      'a@b@shop.example',
+      '',
+    ])('rejects alertEmails[1] = %p', (email) =>
+      expectOneProblem(['cost.alertEmails[1]', email, `${EMAIL_RULE}, got '${email}'`]),
+    );
+
+    test.each([
+      'shop-alerts',
+      'arn:aws:sqs:eu-west-1:123456789012:shop-alerts',
+      'arn:aws:sns:eu-west-1:12345678901:shop-alerts',
+      'arn:aws:sns:eu-west-1:123456789012:',
+      'arn:aws:sns:eu-west-1:123456789012:shop.alerts',
+      'arn:aws:sns::123456789012:shop-alerts',
+      'arn:aws:sns:eu-west-1:123456789012:shop-alerts:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+      `arn:aws:sns:eu-west-1:123456789012:${'a'.repeat(257)}`,
+      ' arn:aws:sns:eu-west-1:123456789012:shop-alerts',
+    ])('rejects alertTopicArn = %p', (arn) =>
+      expectOneProblem(['cost.alertTopicArn', arn, `${ARN_RULE}, got '${arn}'`]),
+    );
+
+    test.each<Case>([
+      ['cost.alertEmails', 'ops@shop.example', "must be an array of e-mail addresses, got 'ops@shop.example'"],
+      ['cost.alertEmails[1]', 7, 'must be a string, got 7'],
+      ['cost.alertEmails[1]', null, 'must be a string, got null'],
+      ['cost.alertEmails[1]', 'ops@shop.example', "'ops@shop.example' is already listed at alertEmails[0]"],
+      ['cost.alertEmails[1]', 'OPS@Shop.Example', "'OPS@Shop.Example' is already listed at alertEmails[0]"],
+      [
+        'cost.alertEmails',
+        emails(11),
+        'must list at most 10 addresses (AWS Budgets allows 10 e-mail subscribers per notification), got 11 addresses',
+      ],
+      ['cost.alertTopicArn', 7, 'must be a string, got 7'],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[string, unknown]>([
+      ['cost.alertEmails[1]', 'first.last+cost@mail.shop.example'],
+      ['cost.alertEmails[1]', "o'brien@shop.example"],
+      ['cost.alertEmails', emails(10)],
+      ['cost.alertEmails', []],
+      ['cost.alertTopicArn', 'arn:aws-cn:sns:cn-north-1:123456789012:alerts'],
+      ['cost.alertTopicArn', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:Cost_Alerts-2'],
+      ['cost.alertTopicArn', `arn:aws:sns:ap-southeast-4:123456789012:${'a'.repeat(256)}`],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+
+    test.each<[string, Record<string, unknown>]>([
+      ['neither field', { 'cost.alertEmails': undefined, 'cost.alertTopicArn': undefined }],
+      ['no e-mail address and no topic', { 'cost.alertEmails': [], 'cost.alertTopicArn': undefined }],
+    ])('rejects %s', (_name, changes) => expectProblems(changes, [['cost', NEITHER_RULE]]));
+
+    test.each<[string, Record<string, unknown>]>([
+      ['e-mail addresses without a topic', { 'cost.alertTopicArn': undefined }],
+      ['a topic without e-mail addresses', { 'cost.alertEmails': undefined }],
+      ['a topic and an empty list of e-mail addresses', { 'cost.alertEmails': [] }],
+    ])('accepts %s', (_name, changes) => expectProblems(changes, []));
+
+    test('an alertEmails of the wrong type is reported alone, not as no e-mail address', () =>
+      expectProblems({ 'cost.alertEmails': 'ops@shop.example', 'cost.alertTopicArn': undefined }, [
+        ['cost.alertEmails', "must be an array of e-mail addresses, got 'ops@shop.example'"],
+      ]));
+  });
+
+  describe('thresholds', () => {
+    const THRESHOLDS = 'cost.actualThresholdsPercent';
+    const ARRAY_RULE = 'must be a non-empty array of percentages of the budget';
+    const COUNT_RULE =
+      'must list at most 4 thresholds (AWS Budgets allows 5 notifications per budget, and the forecast takes 1)';
+
+    test.each<Case>([
+      [THRESHOLDS, [], `${ARRAY_RULE}, got []`],
+      [THRESHOLDS, 80, `${ARRAY_RULE}, got 80`],
+      [`${THRESHOLDS}[0]`, 0, `${PERCENT_RULE}, got 0`],
+      [`${THRESHOLDS}[0]`, -10, `${PERCENT_RULE}, got -10`],
+      [`${THRESHOLDS}[2]`, 1000.5, `${PERCENT_RULE}, got 1000.5`],
+      [`${THRESHOLDS}[2]`, Infinity, `${PERCENT_RULE}, got Infinity`],
+      [`${THRESHOLDS}[0]`, NaN, `${PERCENT_RULE}, got NaN`],
+      [`${THRESHOLDS}[0]`, '50', `${PERCENT_RULE}, got '50'`],
+      [`${THRESHOLDS}[0]`, null, `${PERCENT_RULE}, got null`],
+      [`${THRESHOLDS}[1]`, 50, '50 is already listed at actualThresholdsPercent[0]'],
+      [`${THRESHOLDS}[2]`, 50, '50 is already listed at actualThresholdsPercent[0]'],
+      [THRESHOLDS, [10, 20, 30, 40, 50], `${COUNT_RULE}, got [10, 20, 30, 40, 50]`],
+      ['cost.forecastThresholdPercent', 0, `${PERCENT_RULE}, got 0`],
+      ['cost.forecastThresholdPercent', 1001, `${PERCENT_RULE}, got 1001`],
+      ['cost.forecastThresholdPercent', '100', `${PERCENT_RULE}, got '100'`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('reports each problem of a threshold list', () =>
+      expectProblems({ [THRESHOLDS]: [50, 0, 50, 80, 100] }, [
+        [`${THRESHOLDS}[1]`, `${PERCENT_RULE}, got 0`],
+        [`${THRESHOLDS}[2]`, '50 is already listed at actualThresholdsPercent[0]'],
+        [THRESHOLDS, `${COUNT_RULE}, got [50, 0, 50, 80, 100]`],
+      ]));
+
+    test.each<[string, unknown]>([
+      [THRESHOLDS, [0.5, 1000]],
+      [THRESHOLDS, [25, 50, 75, 100]],
+      [THRESHOLDS, [120]],
+      [THRESHOLDS, undefined],
+      ['cost.forecastThresholdPercent', 0.1],
+      ['cost.forecastThresholdPercent', 1000],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+  });
+
+  describe('prices', () => {
+    const priceRule = (unit: string) => `must be a finite number of US dollars per ${unit}, at least 0`;
+
+    test.each<Case>([
+      ['cost.prices', 3.5, 'must be an object, got 3.5'],
+      ['cost.prices.restApiCallsPerMillion', -1, `${priceRule('million REST API calls')}, got -1`],
+      ['cost.prices.restApiCallsPerMillion', '3.5', `${priceRule('million REST API calls')}, got '3.5'`],
+      ['cost.prices.lambdaRequestsPerMillion', -0.2, `${priceRule('million Lambda requests')}, got -0.2`],
+      ['cost.prices.lambdaRequestsPerMillion', Infinity, `${priceRule('million Lambda requests')}, got Infinity`],
+      ['cost.prices.lambdaGbSecond', -0.0000133334, `${priceRule('Lambda GB-second')}, got -0.0000133334`],
+      ['cost.prices.lambdaGbSecond', NaN, `${priceRule('Lambda GB-second')}, got NaN`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('reports each negative price', () =>
+      expectProblems({
+        'cost.prices': { restApiCallsPerMillion: -1, lambdaRequestsPerMillion: 0, lambdaGbSecond: -2 },
+      }, [
+        ['cost.prices.restApiCallsPerMillion', `${priceRule('million REST API calls')}, got -1`],
+        ['cost.prices.lambdaGbSecond', `${priceRule('Lambda GB-second')}, got -2`],
+      ]));
+
+    test.each<[string, unknown]>([
+      ['cost.prices', { restApiCallsPerMillion: 0, lambdaRequestsPerMillion: 0, lambdaGbSecond: 0 }],
+      ['cost.prices', {}],
+      ['cost.prices.restApiCallsPerMillion', 1e6],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+  });
+
+  describe('spend alarm and key warning', () => {
+    const FACTOR_RULE = 'must be a number from 1 to 1000';
+    const HOURS_RULE = 'must be an integer from 1 to 24';
+    const KEYS_RULE = 'must be an integer from 1 to 10000';
+
+    test.each<Case>([
+      ['cost.spendAlarm', 'on', "must be an object, got 'on'"],
+      ['cost.spendAlarm.burstFactor', 0.5, `${FACTOR_RULE}, got 0.5`],
+      ['cost.spendAlarm.burstFactor', 1001, `${FACTOR_RULE}, got 1001`],
+      ['cost.spendAlarm.burstFactor', NaN, `${FACTOR_RULE}, got NaN`],
+      ['cost.spendAlarm.burstFactor', '3', `${FACTOR_RULE}, got '3'`],
+      ['cost.spendAlarm.evaluationHours', 0, `${HOURS_RULE}, got 0`],
+      ['cost.spendAlarm.evaluationHours', 25, `${HOURS_RULE}, got 25`],
+      ['cost.spendAlarm.evaluationHours', 1.5, `${HOURS_RULE}, got 1.5`],
+      ['cost.warnWhenKeysCanExhaustBudget', 0, `${KEYS_RULE}, got 0`],
+      ['cost.warnWhenKeysCanExhaustBudget', 10_001, `${KEYS_RULE}, got 10001`],
+      ['cost.warnWhenKeysCanExhaustBudget', 2.5, `${KEYS_RULE}, got 2.5`],
+      ['cost.warnWhenKeysCanExhaustBudget', '10', `${KEYS_RULE}, got '10'`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test.each<[string, unknown]>([
+      ['cost.spendAlarm', { burstFactor: 1, evaluationHours: 1 }],
+      ['cost.spendAlarm', { burstFactor: 1000, evaluationHours: 24 }],
+      ['cost.spendAlarm', { burstFactor: 1.5 }],
+      ['cost.spendAlarm', {}],
+      ['cost.warnWhenKeysCanExhaustBudget', 1],
+      ['cost.warnWhenKeysCanExhaustBudget', 10_000],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+  });
+
+  describe('breaker', () => {
+    const FLOOR = 'cost.breaker.floor';
+    const NO_PLAN_RULE =
+      'requires at least one rate plan in api.ratePlans (a key that is on no plan cannot call anything), got true';
+    const atMost = (field: string, lowest: string, got: number) =>
+      `must be at most every rate plan's and the stage's ${field} (lowest: ${lowest}), got ${got}`;
+
+    test.each<Case>([
+      ['cost.breaker', 'on', "must be an object, got 'on'"],
+      [FLOOR, undefined, 'is required, got undefined'],
+      [FLOOR, [1, 2], 'must be an object, got [1, 2]'],
+      [`${FLOOR}.rateLimit`, undefined, 'is required, got undefined'],
+      [`${FLOOR}.rateLimit`, -1, 'must be an integer from 0 to 10000 (the regional account default rps), got -1'],
+      [`${FLOOR}.rateLimit`, 1.5, 'must be an integer from 0 to 10000 (the regional account default rps), got 1.5'],
+      [`${FLOOR}.burstLimit`, 5001, 'must be an integer from 0 to 5000 (the regional account default burst), got 5001'],
+      [`${FLOOR}.burstLimit`, 0, 'must be at least rateLimit (1), got 0'],
+      ['cost.breaker.tripOnBudgetPercent', 0, `${PERCENT_RULE}, got 0`],
+      ['cost.breaker.tripOnBudgetPercent', 1001, `${PERCENT_RULE}, got 1001`],
+      ['cost.breaker.tripOnBudgetPercent', '100', `${PERCENT_RULE}, got '100'`],
+    ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test("a floor above both of the lowest limits is reported for each, at the floor's field", () =>
+      expectProblems({ [FLOOR]: { rateLimit: 50, burstLimit: 100 } }, [
+        [`${FLOOR}.rateLimit`, atMost('rateLimit', 'api.ratePlans.free.throttle.rateLimit = 5', 50)],
+        [`${FLOOR}.burstLimit`, atMost('burstLimit', 'api.ratePlans.free.throttle.burstLimit = 10', 100)],
+      ]));
+
+    test.each<[string, Record<string, unknown>, [string, string][]]>([
+      [
+        "a plan's rateLimit",
+        { [FLOOR]: { rateLimit: 6, burstLimit: 10 } },
+        [[`${FLOOR}.rateLimit`, atMost('rateLimit', 'api.ratePlans.free.throttle.rateLimit = 5', 6)]],
+      ],
+      [
+        "a plan's burstLimit",
+        { [FLOOR]: { rateLimit: 5, burstLimit: 11 } },
+        [[`${FLOOR}.burstLimit`, atMost('burstLimit', 'api.ratePlans.free.throttle.burstLimit = 10', 11)]],
+      ],
+      [
+        "the stage's, when it is the lowest",
+        { 'api.throttle': { rateLimit: 3, burstLimit: 20 }, [FLOOR]: { rateLimit: 4, burstLimit: 4 } },
+        [[`${FLOOR}.rateLimit`, atMost('rateLimit', 'api.throttle.rateLimit = 3', 4)]],
+      ],
+      [
+        "the stage's, on a tie with a plan (the first in the walk)",
+        { 'api.throttle': { rateLimit: 5, burstLimit: 10 }, [FLOOR]: { rateLimit: 6, burstLimit: 10 } },
+        [[`${FLOOR}.rateLimit`, atMost('rateLimit', 'api.throttle.rateLimit = 5', 6)]],
+      ],
+      [
+        "another plan's, when it is the lowest",
+        { 'api.ratePlans.pro.throttle': { rateLimit: 0, burstLimit: 0 } },
+        [
+          [`${FLOOR}.rateLimit`, atMost('rateLimit', 'api.ratePlans.pro.throttle.rateLimit = 0', 1)],
+          [`${FLOOR}.burstLimit`, atMost('burstLimit', 'api.ratePlans.pro.throttle.burstLimit = 0', 1)],
+        ],
+      ],
+      [
+        'a plan whose name is not an identifier, by its quoted key',
+        {
+          'api.ratePlans.free': undefined,
+          "api.ratePlans['free tier']": { throttle: { rateLimit: 0, burstLimit: 4 } },
+        },
+        [
+          ["api.ratePlans['free tier']", "plan name must match /^[A-Za-z0-9_-]{1,64}$/, got 'free tier'"],
+          [`${FLOOR}.rateLimit`, atMost('rateLimit', "api.ratePlans['free tier'].throttle.rateLimit = 0", 1)],
+        ],
+      ],
+    ])('the floor is compared with the lowest limit: %s', (_name, changes, expected) =>
+      expectProblems(changes, expected),
+    );
+
+    test('only resolved, valid limits are compared', () => {
+      // GIVEN
+      const stack = new Stack();
+      const num = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+
+      // WHEN / THEN: a token or an invalid plan limit is passed over, for the next lowest
+      const floor = (rateLimit: number, burstLimit: number) => ({ [FLOOR]: { rateLimit, burstLimit } });
+      expectProblems({ 'api.ratePlans.free.throttle.rateLimit': num('FreeRate'), ...floor(6, 10) }, []);
+      expectProblems({ 'api.ratePlans.free.throttle.rateLimit': 5.5, ...floor(6, 10) }, [
+        [
+          'api.ratePlans.free.throttle.rateLimit',
+          'must be an integer from 0 to 10000 (the regional account default rps), got 5.5',
+        ],
+      ]);
+      expectProblems({ 'api.ratePlans.free.throttle.burstLimit': -1, ...floor(5, 11) }, [
+        [
+          'api.ratePlans.free.throttle.burstLimit',
+          'must be an integer from 0 to 5000 (the regional account default burst), got -1',
+        ],
+      ]);
+      // nor is a plan's throttle whose burst is below its rate
+      expectProblems({ 'api.ratePlans.free.throttle': { rateLimit: 5, burstLimit: 3 }, ...floor(5, 10) }, [
+        ['api.ratePlans.free.throttle.burstLimit', 'must be at least rateLimit (5), got 3'],
+      ]);
+      // a floor of tokens is not compared, nor one beside an api of the wrong shape
+      expectProblems({ [FLOOR]: { rateLimit: num('FloorRate'), burstLimit: num('FloorBurst') } }, []);
+      expectProblems({ 'api.ratePlans': 'gold', 'api.throttle': 'fast', [FLOOR]: { rateLimit: 6, burstLimit: 11 } }, [
+        ['api.throttle', "must be an object, got 'fast'"],
+        ['api.ratePlans', "must be an object, got 'gold'"],
+        ['api.routes[1].apiKey', NO_PLAN_RULE],
+        ['api.routes[2].apiKey', NO_PLAN_RULE],
+      ]);
+    });
+
+    test.each<[string, unknown]>([
+      [FLOOR, { rateLimit: 0, burstLimit: 0 }],
+      [FLOOR, { rateLimit: 5, burstLimit: 10 }],
+      ['cost.breaker.tripOnBudgetPercent', 0.5],
+      ['cost.breaker.tripOnBudgetPercent', 1000],
+      ['cost.breaker', undefined],
+      ['cost.breaker', { floor: { rateLimit: 1, burstLimit: 1 } }],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+  });
+});
+
 describe('plain-JS configs', () => {
   test.each<[string, unknown, [string, string][]]>([
     ['null', null, [['config', 'must be an object, got null']]],
@@ -1168,17 +1540,41 @@ describe('plain-JS configs', () => {
         ['name', 'is required, got undefined'],
         ['api', 'is required, got undefined'],
         ['mesh', 'is required, got undefined'],
+        ['cost', 'is required, got undefined'],
       ],
     ],
     [
       'parts of the wrong type',
-      { name: 7, network: 'default', api: { throttle: 100, routes: {} }, mesh: { services: [] } },
+      { name: 7, network: 'default', api: { throttle: 100, routes: {} }, mesh: { services: [] }, cost: 'cheap' },
       [
         ['name', 'must be a string, got 7'],
         ['network', "must be an object, got 'default'"],
         ['api.throttle', 'must be an object, got 100'],
         ['api.routes', 'must be a non-empty array of routes, got {}'],
         ['mesh.services', 'must be an object, got []'],
+        ['cost', "must be an object, got 'cheap'"],
+      ],
+    ],
+    [
+      'a cost of the wrong shapes',
+      {
+        ...minimalConfig(),
+        cost: {
+          monthlyBudgetUsd: '100',
+          alertEmails: 'ops@example.com',
+          actualThresholdsPercent: {},
+          prices: [],
+          spendAlarm: 2,
+          breaker: { floor: 1 },
+        },
+      },
+      [
+        ['cost.monthlyBudgetUsd', "must be a positive number of US dollars, at most 1000000000, got '100'"],
+        ['cost.alertEmails', "must be an array of e-mail addresses, got 'ops@example.com'"],
+        ['cost.actualThresholdsPercent', 'must be a non-empty array of percentages of the budget, got {}'],
+        ['cost.prices', 'must be an object, got []'],
+        ['cost.spendAlarm', 'must be an object, got 2'],
+        ['cost.breaker.floor', 'must be an object, got 1'],
       ],
     ],
     [

@@ -19,12 +19,13 @@ const CERT_FILES = {
   PrivateKey: '/certs/key.pem',
 };
 
+let template: Template;
+beforeAll(() => {
+  // GIVEN the reference platform: orders v1 (90) and v2 (10) calling inventory v1 (100)
+  template = synth(referenceConfig());
+});
+
 describe('the App Mesh backend', () => {
-  let template: Template;
-  beforeAll(() => {
-    // GIVEN the reference platform: orders v1 (90) and v2 (10) calling inventory v1 (100)
-    template = synth(referenceConfig());
-  });
 
   test('the mesh drops egress to anything not declared', () => {
     // THEN
@@ -337,11 +338,6 @@ describe('the App Mesh backend', () => {
 });
 
 describe('the mesh certificates', () => {
-  let template: Template;
-  beforeAll(() => {
-    template = synth(referenceConfig());
-  });
-
   test('a KMS key with rotation encrypts the CA secret and one secret per proxy', () => {
     // THEN: the ingress and three versions
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
