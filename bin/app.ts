@@ -3,6 +3,7 @@ import { writeRatePlanCosts, summarizeRatePlanCosts } from '../lib/cost/rate-pla
 import { createPlatformApp } from '../lib/platform-app';
 import { PlatformStack } from '../lib/platform';
 import { DEFAULT_ENVIRONMENT, environments } from './environments';
+import { platformNames } from '../lib/platform-names';
 
 const app = createPlatformApp();
 const envName: string = app.node.tryGetContext('env') ?? DEFAULT_ENVIRONMENT;
@@ -10,7 +11,7 @@ const config = environments[envName];
 if (!config) {
   throw new Error(`-c env=${envName}: unknown environment; known: ${Object.keys(environments).join(', ')}`);
 }
-const stack = new PlatformStack(app, `${config.name}-platform`, { config });
+const stack = new PlatformStack(app, platformNames.stack(config.name), { config });
 
 const assembly = app.synth();
 // The worst case of each rate plan, beside the templates, and its summary in the synth output.

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { SpendAlarms } from './spend-alarms';
 import type { SpendEstimate } from './spend-estimate';
+import { platformNames } from '../platform-names';
 
 /** Properties of a {@link CostDashboard}. */
 export interface CostDashboardProps {
@@ -35,7 +36,7 @@ export class CostDashboard extends Construct {
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.platformName}-cost`,
+      dashboardName: platformNames.costDashboard(props.platformName),
       defaultInterval: Duration.days(1),
       widgets: [
         [

@@ -50,20 +50,27 @@ export interface RatePlanCostsProps {
   readonly warnWhenKeysCanExhaustBudget: number;
 }
 
+/**
+ * The price of one call in the worst case: API Gateway, plus an uncached authorization when the API
+ * has a JWT authorizer of this much memory.
+ */
+export function perCallUsd(prices: UnitPrices, authorizerMemoryMiB?: number): number {
+  const authorization =
+    authorizerMemoryMiB === undefined
+      ? 0
+      : prices.lambdaRequestsPerMillion / 1e6 + (authorizerMemoryMiB / 1024) * (ASSUMED_AUTHORIZER_MS / 1000) * prices.lambdaGbSecond;
+  return prices.restApiCallsPerMillion / 1e6 + authorization;
+}
+
 /** Works out each plan's worst case per key, as the platform is configured. */
 export function ratePlanCosts(props: RatePlanCostsProps): RatePlanCostReport {
-  const { prices } = props;
-  const authorization =
-    props.authorizerMemoryMiB === undefined
-      ? 0
-      : prices.lambdaRequestsPerMillion / 1e6 + (props.authorizerMemoryMiB / 1024) * (ASSUMED_AUTHORIZER_MS / 1000) * prices.lambdaGbSecond;
-  const perCallUsd = prices.restApiCallsPerMillion / 1e6 + authorization;
+  const callUsd = perCallUsd(props.prices, props.authorizerMemoryMiB);
 
   const plans = Object.entries(props.plans).map(([plan, config]): PlanCost => {
     const byThrottle = config.throttle.rateLimit * SECONDS_PER_MONTH;
     const byQuota = config.quota ? config.quota.limit * PERIODS_PER_MONTH[config.quota.period] : Infinity;
     const maxCallsPerMonth = Math.min(byQuota, byThrottle);
-    const worstCaseUsdPerKey = maxCallsPerMonth * perCallUsd;
+    const worstCaseUsdPerKey = maxCallsPerMonth * callUsd;
     return {
       plan,
       maxCallsPerMonth,
@@ -81,7 +88,7 @@ export function ratePlanCosts(props: RatePlanCostsProps): RatePlanCostReport {
         `spend the monthly budget of ${usd(props.monthlyBudgetUsd)}; fewer than ${props.warnWhenKeysCanExhaustBudget} (cost.warnWhenKeysCanExhaustBudget). ` +
         'Lower the plan\'s quota or throttle, or raise the budget.',
     );
-  return { monthlyBudgetUsd: props.monthlyBudgetUsd, perCallUsd, plans, warnings };
+  return { monthlyBudgetUsd: props.monthlyBudgetUsd, perCallUsd: callUsd, plans, warnings };
 }
 
 function usd(value: number): string {

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HOURS_PER_MONTH, type SpendEstimate } from './spend-estimate';
+import { platformNames } from '../platform-names';
 
 /** Properties of a {@link SpendAlarms}. */
 export interface SpendAlarmsProps {
@@ -40,7 +41,7 @@ export class SpendAlarms extends Construct {
 
     this.hourlyThresholdUsd = (props.monthlyBudgetUsd / HOURS_PER_MONTH) * props.burstFactor;
     this.hourly = new cloudwatch.Alarm(this, 'Hourly', {
-      alarmName: `${props.platformName}-spend-per-hour`,
+      alarmName: platformNames.hourlySpendAlarm(props.platformName),
       alarmDescription: `Estimated spend per hour above ${props.burstFactor} x the budget's hourly share (${props.monthlyBudgetUsd} USD / ${HOURS_PER_MONTH} h)`,
       metric: props.estimate.spendPer(Duration.hours(1), 'Estimated USD per hour'),
       threshold: this.hourlyThresholdUsd,
@@ -51,7 +52,7 @@ export class SpendAlarms extends Construct {
     });
 
     this.projectedMonth = new cloudwatch.Alarm(this, 'ProjectedMonth', {
-      alarmName: `${props.platformName}-spend-projected-month`,
+      alarmName: platformNames.projectedSpendAlarm(props.platformName),
       alarmDescription: `The last day's estimated spend, projected over a month, above the budget (${props.monthlyBudgetUsd} USD)`,
       metric: props.estimate.projectedMonth(),
       threshold: props.monthlyBudgetUsd,

@@ -1,6 +1,7 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { QuotaPeriod, RatePlanConfig, ThrottleConfig } from '../config/types';
+import { platformNames } from '../platform-names';
 
 /** Properties of a {@link RatePlans}. */
 export interface RatePlansProps {
@@ -49,7 +50,7 @@ export class RatePlans extends Construct {
         throttle: throttleSettings(throttle),
       }));
       const usagePlan = new apigw.UsagePlan(this, planName, {
-        name: `${props.platformName}-${planName}`,
+        name: platformNames.usagePlan(props.platformName, planName),
         description: `Rate plan '${planName}' of the ${props.platformName} API`,
         throttle: throttleSettings(plan.throttle),
         quota: plan.quota ? { limit: plan.quota.limit, period: PERIODS[plan.quota.period] } : undefined,
@@ -59,7 +60,7 @@ export class RatePlans extends Construct {
 
       for (const keyName of plan.apiKeys ?? []) {
         const apiKey = new apigw.ApiKey(this, `${planName}-${keyName}`, {
-          apiKeyName: `${props.platformName}-${keyName}`,
+          apiKeyName: platformNames.apiKey(props.platformName, keyName),
           description: `API key '${keyName}' on rate plan '${planName}'`,
           enabled: true,
         });

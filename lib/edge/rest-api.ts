@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ThrottleConfig } from '../config/types';
+import { platformNames } from '../platform-names';
 
 /** Properties of a {@link PlatformRestApi}. */
 export interface PlatformRestApiProps {
@@ -84,7 +85,7 @@ export class PlatformRestApi extends Construct {
 
     const manageAccountLogRole = props.manageAccountLogRole ?? true;
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `${props.platformName}-api`,
+      restApiName: platformNames.restApi(props.platformName),
       description: `Front door of the ${props.platformName} platform`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: manageAccountLogRole,

@@ -5,6 +5,7 @@ import type { MeshBackendProps } from '../mesh-backend';
 import { AppMeshService, versionProxyId } from './app-mesh-service';
 import { IngressGateway, INGRESS_PROXY_ID } from './ingress-gateway';
 import { MeshCertificates } from './mesh-certificates';
+import { platformNames } from '../../platform-names';
 
 /**
  * The services rendered in AWS App Mesh: a mesh that drops all egress to undeclared destinations,
@@ -36,7 +37,7 @@ export class AppMeshBackend extends Construct {
       loadBalancerSecurityGroup: props.loadBalancerSecurityGroup,
     });
     this.mesh = new appmesh.Mesh(this, 'Mesh', {
-      meshName: model.platformName,
+      meshName: platformNames.mesh(model.platformName),
       egressFilter: appmesh.MeshFilterType.DROP_ALL,
     });
 

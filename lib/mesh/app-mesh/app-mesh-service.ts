@@ -10,6 +10,7 @@ import type { ResolvedService, ServiceModel } from '../service-model';
 import type { MeshCertificates } from './mesh-certificates';
 import { mutualTls } from './mutual-tls';
 import { ProxyTask } from './proxy-task';
+import { platformNames } from '../../platform-names';
 
 /** Properties of an {@link AppMeshService}. */
 export interface AppMeshServiceProps {
@@ -38,9 +39,7 @@ export interface AppMeshServiceVersion {
 }
 
 /** The proxy id of a service version: its virtual node's name. */
-export function versionProxyId(service: string, version: string): string {
-  return `${service}-${version}`;
-}
+export const versionProxyId = platformNames.virtualNode;
 
 /**
  * A service in App Mesh: a virtual service answering at `<service>.<namespace>`, a virtual router
@@ -71,7 +70,7 @@ export class AppMeshService extends Construct {
 
     this.virtualRouter = new appmesh.VirtualRouter(this, 'Router', {
       mesh,
-      virtualRouterName: `${service.name}-router`,
+      virtualRouterName: platformNames.virtualRouter(service.name),
       listeners: [appmesh.VirtualRouterListener.http(port)],
     });
     this.virtualService = new appmesh.VirtualService(this, 'VirtualService', {
@@ -166,7 +165,7 @@ export class AppMeshService extends Construct {
     this.route = new appmesh.Route(this, 'Route', {
       mesh,
       virtualRouter: this.virtualRouter,
-      routeName: `${service.name}-route`,
+      routeName: platformNames.route(service.name),
       routeSpec: appmesh.RouteSpec.http({
         weightedTargets: service.versions.map((version) => ({
           virtualNode: versions.get(version.name)!.virtualNode,

@@ -1,0 +1,4 @@
+import type { CommandModule } from '../cli';
+
+/** Placeholder: replaced by the `budget` command. */
+export const registerBudget: CommandModule = () => {};

@@ -1,0 +1,4 @@
+import type { CommandModule } from '../cli';
+
+/** Placeholder: replaced by the `usage` command. */
+export const registerUsage: CommandModule = () => {};

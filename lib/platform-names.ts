@@ -1,0 +1,28 @@
+/**
+ * The names the platform gives what it deploys. The constructs name resources with these, and the
+ * operations CLI finds them by them, so the two cannot drift apart.
+ */
+export const platformNames = {
+  /** The REST API. */
+  restApi: (platform: string) => `${platform}-api`,
+  /** A rate plan's usage plan. */
+  usagePlan: (platform: string, plan: string) => `${platform}-${plan}`,
+  /** An API key. */
+  apiKey: (platform: string, key: string) => `${platform}-${key}`,
+  /** The App Mesh mesh. */
+  mesh: (platform: string) => platform,
+  /** A service's virtual router. */
+  virtualRouter: (service: string) => `${service}-router`,
+  /** A service's weighted route. */
+  route: (service: string) => `${service}-route`,
+  /** A version's virtual node, and its proxy's certificate id. */
+  virtualNode: (service: string, version: string) => `${service}-${version}`,
+  /** The hourly spend alarm. */
+  hourlySpendAlarm: (platform: string) => `${platform}-spend-per-hour`,
+  /** The projected-month spend alarm. */
+  projectedSpendAlarm: (platform: string) => `${platform}-spend-projected-month`,
+  /** The cost dashboard. */
+  costDashboard: (platform: string) => `${platform}-cost`,
+  /** The stack of a platform. */
+  stack: (platform: string) => `${platform}-platform`,
+} as const;
