@@ -1,4 +1,15 @@
 /**
+ * The cost-allocation tag every resource of the platform carries, with the platform's name as its
+ * value. Activate it in the Billing console so budgets and cost reports can filter on it.
+ */
+export const COST_ALLOCATION_TAG = 'platform';
+
+/** How AWS Budgets' `TagKeyValue` cost filter names a cost-allocation tag's value. */
+export function costFilterTagValue(tagKey: string, tagValue: string): string {
+  return `user:${tagKey}$${tagValue}`;
+}
+
+/**
  * The names the platform gives what it deploys. The constructs name resources with these, and the
  * operations CLI finds them by them, so the two cannot drift apart.
  */

@@ -7,12 +7,9 @@ import { Edge } from './edge/edge';
 import { AppMeshBackend } from './mesh/app-mesh/app-mesh-backend';
 import { resolveServiceModel } from './mesh/service-model';
 import { PlatformNetwork } from './network/network';
+import { COST_ALLOCATION_TAG } from './platform-names';
 
-/**
- * The cost-allocation tag every resource of the platform carries, with the platform's name as its
- * value. Activate it in the Billing console so budgets and cost reports can filter on it.
- */
-export const COST_ALLOCATION_TAG = 'platform';
+export { COST_ALLOCATION_TAG } from './platform-names';
 
 /** Properties of a {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {

@@ -1,6 +1,7 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { costFilterTagValue } from '../platform-names';
 
 /** Properties of a {@link PlatformBudget}. */
 export interface PlatformBudgetProps {
@@ -50,7 +51,7 @@ export class PlatformBudget extends Construct {
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyLimitUsd, unit: 'USD' },
         // Cost-allocation tags appear in Billing as `user:<key>`; activate the tag there first.
-        costFilters: { TagKeyValue: [`user:${props.tagKey}$${props.tagValue}`] },
+        costFilters: { TagKeyValue: [costFilterTagValue(props.tagKey, props.tagValue)] },
       },
       notificationsWithSubscribers: [
         ...props.actualThresholdsPercent.map((threshold) => notification('ACTUAL', threshold)),

@@ -1,0 +1,230 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { APIGatewayClient, APIGatewayServiceException, GetRestApisCommand, GetUsagePlansCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { PlatformStack } from '../../lib/platform';
+import { platformNames } from '../../lib/platform-names';
+import { referenceConfig, testApp } from '../helpers';
+import { runOps, runOpsProcess } from './helpers/run';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const apigw = mockClient(APIGatewayClient);
+const API_ID = 'a1b2c3d4e5';
+let cdkOut: string;
+/** The global options of a prod run against the synthesized template. */
+let PROD: string[];
+
+beforeAll(() => {
+  // GIVEN the reference app's prod template, as `cdk synth -c env=prod` writes it into cdk.out
+  const config = referenceConfig();
+  const app = testApp();
+  // The Lambda bundles do not matter to usage plans: skip esbuild (seconds).
+  app.node.setContext('aws:cdk:bundling-stacks', []);
+  const stack = new PlatformStack(app, platformNames.stack(config.name), { config });
+  cdkOut = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-plans-'));
+  fs.writeFileSync(path.join(cdkOut, `${platformNames.stack(config.name)}.template.json`), JSON.stringify(Template.fromStack(stack).toJSON()));
+  PROD = ['--env', 'prod', '--region', 'eu-west-1', '--cdk-out', cdkOut];
+});
+
+afterAll(() => fs.rmSync(cdkOut, { recursive: true, force: true }));
+
+beforeEach(() => {
+  apigw.reset();
+});
+
+/** The prod plans as deployed from the template. */
+function matchingPlans(): UsagePlan[] {
+  return [
+    {
+      id: 'up-free',
+      name: 'shop-free',
+      throttle: { rateLimit: 5, burstLimit: 10 },
+      quota: { limit: 10_000, offset: 0, period: 'MONTH' },
+      apiStages: [{ apiId: API_ID, stage: 'prod' }],
+    },
+    {
+      id: 'up-pro',
+      name: 'shop-pro',
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      quota: { limit: 5_000_000, offset: 0, period: 'MONTH' },
+      apiStages: [{ apiId: API_ID, stage: 'prod', throttle: { '/orders/POST': { rateLimit: 20, burstLimit: 40 } } }],
+    },
+  ];
+}
+
+/**
+ * The region as the CLI sees it: the APIs over two pages (the prod API on the second), and these
+ * plans over two pages, with the dev platform's plan and someone else's among them.
+ */
+function givenLive(plans: UsagePlan[]) {
+  apigw.on(GetRestApisCommand).resolves({ items: [{ id: 'dev123', name: 'shop-dev-api' }], position: 'apis-2' });
+  apigw.on(GetRestApisCommand, { position: 'apis-2' }).resolves({ items: [{ id: API_ID, name: 'shop-api' }] });
+  const [first, ...rest] = plans;
+  apigw.on(GetUsagePlansCommand).resolves({
+    items: [...(first ? [first] : []), { id: 'up-dev', name: 'shop-dev-free', apiStages: [{ apiId: 'dev123', stage: 'dev' }] }],
+    position: 'plans-2',
+  });
+  apigw.on(GetUsagePlansCommand, { position: 'plans-2' }).resolves({ items: [{ id: 'up-other', name: 'partner-gold' }], position: 'plans-3' });
+  apigw.on(GetUsagePlansCommand, { position: 'plans-3' }).resolves({ items: rest });
+}
+
+test('no drift: exit 0, and every page of APIs and plans was read', async () => {
+  // GIVEN the live plans as the template says (and other platforms' plans around them)
+  givenLive(matchingPlans());
+
+  // WHEN
+  const run = await runOps(...PROD, '--json', 'plans', 'diff');
+
+  // THEN
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual({ drift: false, differences: [] });
+  expect(apigw).toHaveReceivedCommandTimes(GetRestApisCommand, 2);
+  expect(apigw).toHaveReceivedCommandWith(GetRestApisCommand, { position: 'apis-2' });
+  expect(apigw.commandCalls(GetUsagePlansCommand).map((call) => call.args[0].input.position)).toEqual([undefined, 'plans-2', 'plans-3']);
+});
+
+test('no drift, for people: one line', async () => {
+  givenLive(matchingPlans());
+  const run = await runOps(...PROD, 'plans', 'diff');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe(`no drift: the 2 usage plan(s) of ${path.join(cdkOut, 'shop-platform.template.json')} match the live ones\n`);
+});
+
+test('changed numbers: exit 1, and each differing field with the template and live values', async () => {
+  // GIVEN live plans changed by hand: free's rate and quota period, pro's POST /orders burst, and a
+  // per-method throttle the template does not have
+  const plans = matchingPlans();
+  plans[0] = { ...plans[0], throttle: { rateLimit: 50, burstLimit: 10 }, quota: { limit: 10_000, offset: 0, period: 'WEEK' } };
+  plans[1] = {
+    ...plans[1],
+    apiStages: [
+      {
+        apiId: API_ID,
+        stage: 'prod',
+        throttle: { '/orders/POST': { rateLimit: 20, burstLimit: 80 }, '/orders/GET': { rateLimit: 1, burstLimit: 1 } },
+      },
+    ],
+  };
+  givenLive(plans);
+
+  // WHEN
+  const run = await runOps(...PROD, '--json', 'plans', 'diff');
+
+  // THEN
+  expect(run.code).toBe(1);
+  expect(JSON.parse(run.stdout)).toEqual({
+    drift: true,
+    differences: [
+      { plan: 'free', usagePlanName: 'shop-free', kind: 'differs', path: 'throttle.rateLimit', expected: 5, live: 50 },
+      { plan: 'free', usagePlanName: 'shop-free', kind: 'differs', path: 'quota.period', expected: 'MONTH', live: 'WEEK' },
+      { plan: 'pro', usagePlanName: 'shop-pro', kind: 'differs', path: 'apiStages[prod].throttle[/orders/POST].burstLimit', expected: 40, live: 80 },
+      { plan: 'pro', usagePlanName: 'shop-pro', kind: 'differs', path: 'apiStages[prod].throttle[/orders/GET].rateLimit', expected: null, live: 1 },
+      { plan: 'pro', usagePlanName: 'shop-pro', kind: 'differs', path: 'apiStages[prod].throttle[/orders/GET].burstLimit', expected: null, live: 1 },
+    ],
+  });
+});
+
+test('a plan missing live, one extra, a quota removed, a stage on another API: a table for people', async () => {
+  // GIVEN no live 'free'; 'pro' without its quota and attached to the dev API's stage; a
+  // leftover 'shop-legacy' plan
+  const [, pro] = matchingPlans();
+  givenLive([
+    { ...pro, quota: undefined, apiStages: [{ apiId: 'dev123', stage: 'dev' }] },
+    { id: 'up-legacy', name: 'shop-legacy', throttle: { rateLimit: 1000, burstLimit: 2000 } },
+  ]);
+
+  // WHEN
+  const run = await runOps(...PROD, 'plans', 'diff');
+
+  // THEN
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe(
+    [
+      'plan    field                template             live',
+      '------  -------------------  -------------------  -----------------------',
+      'free    (plan)               shop-free            missing',
+      'pro     quota.limit          5000000              -',
+      'pro     quota.period         MONTH                -',
+      'pro     apiStages[prod].api  shop-api             -',
+      'pro     apiStages[dev].api   -                    shop-dev-api (dev123)',
+      'legacy  (plan)               not in the template  shop-legacy (up-legacy)',
+      '',
+      `6 difference(s) between ${path.join(cdkOut, 'shop-platform.template.json')} and the live usage plans`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('no template in --cdk-out: a usage error naming the synth command, nothing asked of AWS', async () => {
+  // GIVEN an empty cloud assembly directory
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-plans-empty-'));
+  try {
+    // WHEN
+    const run = await runOps('--env', 'prod', '--region', 'eu-west-1', '--cdk-out', empty, 'plans', 'diff');
+    // THEN
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: no template ${path.join(empty, 'shop-platform.template.json')}: run \`npm run synth -- -c env=prod\` first ` +
+        '(its -c env= must match --env prod; or point --cdk-out at the cloud assembly)\n',
+    );
+    expect(apigw.calls()).toHaveLength(0);
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('no API of the platform in the region → exit 2 with one line', async () => {
+  // GIVEN only the dev platform's API
+  apigw.on(GetRestApisCommand).resolves({ items: [{ id: 'dev123', name: 'shop-dev-api' }] });
+  // WHEN
+  const run = await runOps(...PROD, 'plans', 'diff');
+  // THEN
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe('error: no REST API named shop-api in eu-west-1: is the platform deployed there?\n');
+});
+
+test('access denied on GetUsagePlans → exit 2 and one error line', async () => {
+  // GIVEN a caller who may list APIs but not usage plans
+  apigw.on(GetRestApisCommand).resolves({ items: [{ id: API_ID, name: 'shop-api' }] });
+  apigw.on(GetUsagePlansCommand).rejects(
+    new APIGatewayServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/usageplans',
+    }),
+  );
+  // WHEN
+  const run = await runOps(...PROD, 'plans', 'diff');
+  // THEN
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe(
+    'error: access denied: User: arn:aws:iam::111122223333:user/ops is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/usageplans\n',
+  );
+  expect(run.stdout).toBe('');
+});
+
+test('as a child process, with drift: exit 1 and the table', () => {
+  // GIVEN the scenario plans-drift: free's rate 50 (template 5), pro's POST /orders burst 80 (40)
+  // WHEN
+  const run = runOpsProcess(['--env', 'prod', '--cdk-out', cdkOut, 'plans', 'diff'], { scenario: 'plans-drift' });
+  // THEN
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe(
+    [
+      'plan  field                                              template  live',
+      '----  -------------------------------------------------  --------  ----',
+      'free  throttle.rateLimit                                 5         50',
+      'pro   apiStages[prod].throttle[/orders/POST].burstLimit  40        80',
+      '',
+      `2 difference(s) between ${path.join(cdkOut, 'shop-platform.template.json')} and the live usage plans`,
+      '',
+    ].join('\n'),
+  );
+});
