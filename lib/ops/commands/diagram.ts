@@ -54,7 +54,6 @@ export const registerDiagram: CommandModule = (program, action) => {
         }
         const file = path.resolve(String(options.out));
         try {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, `${text}\n`);
         } catch (err) {
           throw new OpsError(`--out ${options.out}: cannot write the diagram: ${(err as Error).message}`, EXIT.USAGE);

@@ -1,0 +1,617 @@
+/** Renders bench/RESULTS.md from one run's results. */
+import type { AuthorizerResults, ColdStart } from './authorizer';
+import type { ProfileSummary, Row } from './cpuprofile';
+import type { BenchResults } from './run';
+import { summarize, type SynthCaseResult, type SynthSummary } from './synth';
+import { max, median, percentile } from './stats';
+
+// Targets: the bench reports them; nothing asserts them.
+export const TARGETS = {
+  referenceVsBaseline: 2,
+  largestVsBaseline: 6,
+  largestPeakMiB: 2048,
+  warmVsRawP50: 1.5,
+  bundleBytes: 40_000,
+  coldStartMs: 50,
+  npmTestMs: 90_000,
+} as const;
+
+const s1 = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '–');
+const s2 = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
+const ms1 = (ms: number): string => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
+const ms3 = (ms: number): string => (Number.isFinite(ms) ? ms.toFixed(3) : '–');
+const int = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+const x = (ratio: number): string => (Number.isFinite(ratio) ? `${ratio.toFixed(ratio < 10 ? 2 : 1)}×` : '–');
+const pct = (share: number): string => `${(share * 100).toFixed(1)} %`;
+const esc = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const clip = (text: string, n: number): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
+function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const sep = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** The resource count a TooManyResourcesInStack error names. */
+const resourcesFromError = (line: string | undefined): number | undefined => {
+  const m = line ? /Number of resources in stack '[^']*': (\d+)/.exec(line) : null;
+  return m ? Number(m[1]) : undefined;
+};
+
+interface Keyed {
+  readonly result: SynthCaseResult;
+  readonly summary: SynthSummary;
+}
+
+function byKey(results: BenchResults): Map<string, Keyed> {
+  return new Map(results.synth.map((r) => [r.case.key, { result: r, summary: summarize(r) }]));
+}
+
+/** The ungated series' entry for a size (ungated, or ungated-lifted when the first attempt hit the limit). */
+function ungatedOf(keyed: Map<string, Keyed>, n: number): Keyed | undefined {
+  return keyed.get(`gen-${n}/ungated-lifted`) ?? keyed.get(`gen-${n}/ungated`);
+}
+
+function resultCell(s: SynthSummary): string {
+  if (s.ok) return 'ok';
+  const error = s.errorFirstLine ?? 'failed';
+  const name = /TooManyResourcesInStack|Number of resources/.test(error)
+    ? 'FAILED: over 500 resources (aws-cdk-lib)'
+    : /Validation failed/.test(error)
+      ? 'FAILED: validation errors'
+      : 'FAILED';
+  return `**${name}**`;
+}
+
+function synthTable(results: BenchResults, keyed: Map<string, Keyed>): string {
+  const baseline = keyed.get('baseline')?.summary;
+  const noValidate = keyed.get('baseline/no-validate')?.summary;
+  const rows = results.synth.map((r) => {
+    const s = keyed.get(r.case.key)!.summary;
+    const fromError = resourcesFromError(s.errorFirstLine);
+    const resources = s.resources !== undefined ? int(s.resources) : fromError !== undefined ? `${int(fromError)} (in the error)` : '–';
+    return [
+      `\`${r.case.key}\``,
+      `${s.runs}${s.profiledOnly ? ' (profiled)' : ''}`,
+      resultCell(s),
+      String(s.stacks),
+      resources,
+      s.templateBytes !== undefined ? int(s.templateBytes) : '–',
+      s1(s.wallMs),
+      baseline ? x(s.wallMs / baseline.wallMs) : '–',
+      noValidate ? x(s.wallMs / noValidate.wallMs) : '–',
+      s1(s.cpuMs),
+      int(s.maxRssMiB),
+      `${s2(s.loadMs)} · ${s2(s.constructMs)} · ${s2(s.synthMs)}`,
+    ];
+  });
+  return table(
+    ['synth', 'runs', 'result', 'stacks', 'resources', 'template bytes', 'wall s (median)', '× baseline', '× no-validate baseline', 'CPU s', 'peak RSS MiB', 'load · construct · synth s'],
+    rows,
+    ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function failureTable(results: BenchResults, keyed: Map<string, Keyed>): string {
+  const rows = results.synth
+    .map((r) => keyed.get(r.case.key)!)
+    .filter((k) => !k.summary.ok)
+    .map((k) => {
+      const s = k.summary;
+      const child = k.result.runs.find((run) => run.child)?.child;
+      const rules = child?.validationErrorRules?.length ? ` — validation errors: ${child.validationErrorRules.join('; ')}` : '';
+      return [`\`${k.result.case.key}\``, s1(s.wallMs), esc(clip(s.errorFirstLine ?? 'no result', 260)) + esc(rules)];
+    });
+  if (rows.length === 0) return 'No synth failed.';
+  return table(['synth', 'time to failure s (wall, median)', "the error's first line (clipped)"], rows, ['l', 'r', 'l']);
+}
+
+interface Series {
+  readonly name: string;
+  readonly points: { n: number; s: SynthSummary }[];
+}
+
+function growth(results: BenchResults, keyed: Map<string, Keyed>): { text: string; series: Series[] } {
+  const sizes = results.options.sizes;
+  const series: Series[] = [
+    { name: 'gated, as `cdk synth` (to the end or the failure)', points: sizes.flatMap((n) => (keyed.has(`gen-${n}`) ? [{ n, s: keyed.get(`gen-${n}`)!.summary }] : [])) },
+    { name: 'ungated (the synth cost itself)', points: sizes.flatMap((n) => (ungatedOf(keyed, n) ? [{ n, s: ungatedOf(keyed, n)!.summary }] : [])) },
+    {
+      name: 'gated, 500-resource check off (1 run each)',
+      points: sizes.flatMap((n) => (keyed.has(`gen-${n}/gated-lifted`) ? [{ n, s: keyed.get(`gen-${n}/gated-lifted`)!.summary }] : [])),
+    },
+  ].filter((s) => s.points.length >= 2);
+  const slope = (a: { n: number; s: SynthSummary }, b: { n: number; s: SynthSummary }, f: (s: SynthSummary) => number | undefined): number => {
+    const fa = f(a.s);
+    const fb = f(b.s);
+    return fa === undefined || fb === undefined ? Number.NaN : (fb - fa) / (b.n - a.n);
+  };
+  const shape = (first: number, second: number): string => {
+    if (!Number.isFinite(first) || !Number.isFinite(second)) return '–';
+    const r = second / first;
+    return r > 1.33 ? `super-linear (${x(r)} the first slope)` : r < 0.75 ? `sub-linear (${x(r)} the first slope)` : `about linear (${x(r)})`;
+  };
+  const rows = series.map((se) => {
+    const p = se.points;
+    const slopes = p.slice(1).map((b, i) => slope(p[i]!, b, (s) => s.wallMs));
+    const whole = slope(p[0]!, p[p.length - 1]!, (s) => s.wallMs);
+    const rss = slope(p[0]!, p[p.length - 1]!, (s) => s.maxRssMiB);
+    const res = slope(p[0]!, p[p.length - 1]!, (s) => s.resources ?? resourcesFromError(s.errorFirstLine));
+    const bytes = slope(p[0]!, p[p.length - 1]!, (s) => s.templateBytes);
+    return [
+      se.name,
+      p.map((q) => `${q.n}: ${s1(q.s.wallMs)} s`).join(', '),
+      p.slice(1).map((b, i) => `${p[i]!.n}→${b.n}: ${ms1(slopes[i]!)}`).join(', '),
+      ms1(whole),
+      slopes.length >= 2 ? shape(slopes[0]!, slopes[1]!) : '–',
+      Number.isFinite(res) ? res.toFixed(1) : '–',
+      Number.isFinite(bytes) ? int(bytes) : '–',
+      Number.isFinite(rss) ? rss.toFixed(2) : '–',
+    ];
+  });
+  const text = table(
+    ['series', 'wall (median)', 'ms per added service', `ms/service ${sizes[0]}→${sizes[sizes.length - 1]}`, 'growth', 'resources/service', 'template bytes/service', 'peak MiB/service'],
+    rows,
+    ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'r'],
+  );
+  return { text, series };
+}
+
+interface Target {
+  readonly name: string;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+  readonly by: string;
+}
+
+function missBy(measured: number, target: number, unit: (v: number) => string): string {
+  return `over by ${unit(measured - target)} (${x(measured / target)} the target)`;
+}
+
+function targets(results: BenchResults, keyed: Map<string, Keyed>): Target[] {
+  const out: Target[] = [];
+  const baseline = keyed.get('baseline')?.summary;
+  const noValidate = keyed.get('baseline/no-validate')?.summary;
+  const reference = keyed.get('reference')?.summary;
+  if (baseline && reference) {
+    const r = reference.wallMs / baseline.wallMs;
+    out.push({
+      name: `reference app synth ≤ ${TARGETS.referenceVsBaseline}× the baseline`,
+      measured: `${s1(reference.wallMs)} s / ${s1(baseline.wallMs)} s = ${x(r)}${noValidate ? ` (${x(reference.wallMs / noValidate.wallMs)} the no-validate baseline)` : ''}`,
+      met: reference.ok && r <= TARGETS.referenceVsBaseline,
+      by:
+        r <= TARGETS.referenceVsBaseline
+          ? `${s1(TARGETS.referenceVsBaseline * baseline.wallMs - reference.wallMs)} s to spare`
+          : `over by ${s1(reference.wallMs - TARGETS.referenceVsBaseline * baseline.wallMs)} s (${x(r / TARGETS.referenceVsBaseline)} the target)`,
+    });
+  }
+  const n = Math.max(...results.options.sizes);
+  const gated = keyed.get(`gen-${n}`)?.summary;
+  const ungated = ungatedOf(keyed, n)?.summary;
+  const gatedLifted = keyed.get(`gen-${n}/gated-lifted`)?.summary;
+  if (baseline && gated) {
+    const r = gated.wallMs / baseline.wallMs;
+    const parts = [`gated: ${gated.ok ? '' : 'fails after '}${s1(gated.wallMs)} s = ${x(r)}`];
+    if (ungated) parts.push(`ungated synth: ${s1(ungated.wallMs)} s = ${x(ungated.wallMs / baseline.wallMs)}${noValidate ? ` (${x(ungated.wallMs / noValidate.wallMs)} the no-validate baseline)` : ''}`);
+    if (gatedLifted) parts.push(`gated with the resource check off: ${s1(gatedLifted.wallMs)} s = ${x(gatedLifted.wallMs / baseline.wallMs)}${gatedLifted.ok ? '' : ', fails'}`);
+    const limit = TARGETS.largestVsBaseline * baseline.wallMs;
+    out.push({
+      name: `${n} services synth ≤ ${TARGETS.largestVsBaseline}× the baseline`,
+      measured: parts.join('; '),
+      met: gated.ok ? r <= TARGETS.largestVsBaseline : false,
+      by: gated.ok
+        ? r <= TARGETS.largestVsBaseline
+          ? `${s1(limit - gated.wallMs)} s to spare`
+          : missBy(gated.wallMs, limit, (v) => `${s1(v)} s`)
+        : `no template: the one stack cannot hold ${n} services (${resultCell(gated).replace(/\*/g, '')}).` +
+          (ungated ? ` The synth cost itself is ${ungated.wallMs <= limit ? `within the target (${s1(limit - ungated.wallMs)} s to spare)` : missBy(ungated.wallMs, limit, (v) => `${s1(v)} s`)}` : '') +
+          (gatedLifted ? `; with the gates it is ${gatedLifted.wallMs <= limit ? 'within the target' : missBy(gatedLifted.wallMs, limit, (v) => `${s1(v)} s`)}` : ''),
+    });
+  }
+  const peaks = [
+    gated ? { name: 'gated', s: gated } : undefined,
+    ungated ? { name: 'ungated', s: ungated } : undefined,
+    gatedLifted ? { name: 'gated, check off', s: gatedLifted } : undefined,
+  ].filter((p): p is { name: string; s: SynthSummary } => p !== undefined);
+  if (peaks.length > 0) {
+    const worst = Math.max(...peaks.map((p) => p.s.maxRssMiB));
+    out.push({
+      name: `${n} services peak memory ≤ 2 GB (${TARGETS.largestPeakMiB} MiB)`,
+      measured: peaks.map((p) => `${p.name}: ${int(p.s.maxRssMiB)} MiB`).join('; '),
+      met: worst <= TARGETS.largestPeakMiB,
+      by: worst <= TARGETS.largestPeakMiB ? `${int(TARGETS.largestPeakMiB - worst)} MiB to spare at the worst` : missBy(worst, TARGETS.largestPeakMiB, (v) => `${int(v)} MiB`),
+    });
+  }
+  const a = results.authorizer;
+  if (a) {
+    const h = percentile(a.warm.handlerMs, 50);
+    const r = percentile(a.warm.rawMs, 50);
+    out.push({
+      name: `warm authorizer verification ≤ ${TARGETS.warmVsRawP50}× raw crypto at p50`,
+      measured: `${ms3(h)} ms / ${ms3(r)} ms = ${x(h / r)}`,
+      met: h / r <= TARGETS.warmVsRawP50,
+      by: h / r <= TARGETS.warmVsRawP50 ? `${ms3(TARGETS.warmVsRawP50 * r - h)} ms to spare` : `over by ${ms3(h - TARGETS.warmVsRawP50 * r)} ms (${x(h / r / TARGETS.warmVsRawP50)} the target)`,
+    });
+    out.push({
+      name: `authorizer bundle ≤ 40 KB minified (${int(TARGETS.bundleBytes)} bytes)`,
+      measured: `${int(a.bundle.bytes)} bytes (${(a.bundle.bytes / 1024).toFixed(1)} KiB)`,
+      met: a.bundle.bytes <= TARGETS.bundleBytes,
+      by: a.bundle.bytes <= TARGETS.bundleBytes ? `${int(TARGETS.bundleBytes - a.bundle.bytes)} bytes to spare` : missBy(a.bundle.bytes, TARGETS.bundleBytes, (v) => `${int(v)} bytes`),
+    });
+    const cold = median(a.coldCached.map(coldStartMs));
+    out.push({
+      name: `cold start ≤ ${TARGETS.coldStartMs} ms (loading the bundle → first verified token, JWKS cached)`,
+      measured: `median ${ms1(cold)} ms, p90 ${ms1(percentile(a.coldCached.map(coldStartMs), 90))} ms over ${a.coldCached.length} processes`,
+      met: cold <= TARGETS.coldStartMs,
+      by: cold <= TARGETS.coldStartMs ? `${ms1(TARGETS.coldStartMs - cold)} ms to spare` : missBy(cold, TARGETS.coldStartMs, (v) => `${ms1(v)} ms`),
+    });
+  }
+  const t = results.npmTest;
+  if (t) {
+    out.push({
+      name: `\`npm test\` ≤ ${TARGETS.npmTestMs / 1000} s`,
+      measured: `${s1(t.wallMs)} s, ${t.passed ? 'passed' : `**failed** (exit ${t.exitCode})`}`,
+      met: t.wallMs <= TARGETS.npmTestMs && t.passed,
+      by: t.wallMs <= TARGETS.npmTestMs ? `${s1(TARGETS.npmTestMs - t.wallMs)} s to spare` : missBy(t.wallMs, TARGETS.npmTestMs, (v) => `${s1(v)} s`),
+    });
+  }
+  return out;
+}
+
+const coldStartMs = (c: ColdStart): number => c.loadMs + c.firstMs;
+
+function authorizerSection(a: AuthorizerResults): string {
+  const cc = a.coldCached;
+  const cf = a.coldFetch;
+  const h = a.warm.handlerMs;
+  const r = a.warm.rawMs;
+  const dist = (values: number[]): string => `${ms3(percentile(values, 50))} / ${ms3(percentile(values, 90))} / ${ms3(percentile(values, 99))} / ${ms3(max(values))}`;
+  const rows: string[][] = [
+    ['bundle, minified (esbuild as test/lambda/authorizer/helpers/bundle.ts)', `${int(a.bundle.bytes)} bytes (${(a.bundle.bytes / 1024).toFixed(1)} KiB); gzip -9: ${int(a.bundle.gzipBytes)} bytes`],
+    ['Node.js start-up until the harness runs (not the bundle; Lambda pays it before init)', `median ${ms1(median(cc.map((c) => c.nodeBootMs)))} ms`],
+    ['`require()` of the bundle', `median ${ms1(median(cc.map((c) => c.loadMs)))} ms, p90 ${ms1(percentile(cc.map((c) => c.loadMs), 90))} ms`],
+    ['the JWKS fetch, warmed once (a token with an unknown kid: fetch over HTTPS, then rejected)', `median ${ms1(median(cc.map((c) => c.warmFetchMs ?? Number.NaN)))} ms`],
+    ['first verified token, JWKS cached', `median ${ms1(median(cc.map((c) => c.firstMs)))} ms`],
+    ['**cold start**: require + first verified token, JWKS cached', `**median ${ms1(median(cc.map(coldStartMs)))} ms**, p90 ${ms1(percentile(cc.map(coldStartMs), 90))} ms (${cc.length} processes)`],
+    ['cold start with the fetch: require + first token, JWKS fetched by it', `median ${ms1(median(cf.map(coldStartMs)))} ms, p90 ${ms1(percentile(cf.map(coldStartMs), 90))} ms (first invocation alone: ${ms1(median(cf.map((c) => c.firstMs)))} ms; ${cf.length} processes)`],
+    ['whole cold process, spawn → exit (parent\'s clock)', `median ${ms1(median(cc.map((c) => c.processWallMs)))} ms`],
+    [`warm handler, ms: p50 / p90 / p99 / max (${h.length} distinct tokens)`, dist(h)],
+    ['raw `crypto.verify` RS256 of the same tokens, ms: p50 / p90 / p99 / max', dist(r)],
+    ['**handler p50 / raw p50**', `**${x(percentile(h, 50) / percentile(r, 50))}**; at p99: ${x(percentile(h, 99) / percentile(r, 99))}`],
+    [
+      'throughput, one core (sequential loop)',
+      `handler ${int((a.warm.loopCount / a.warm.handlerLoopMs) * 1000)}/s wall, ${int((a.warm.loopCount / a.warm.handlerLoopCpuMs) * 1000)}/s per CPU second; raw ${int((a.warm.loopCount / a.warm.rawLoopMs) * 1000)}/s wall, ${int((a.warm.loopCount / a.warm.rawLoopCpuMs) * 1000)}/s per CPU second`,
+    ],
+    ['peak RSS of the warm process', `${int(a.warm.maxRssKiB / 1024)} MiB`],
+  ];
+  const comp = table(
+    ['input', 'bytes in the bundle'],
+    a.bundle.composition.map((c) => [`\`${c.input}\``, int(c.bytes)]),
+    ['l', 'r'],
+  );
+  return `${table(['measure', 'value'], rows, ['l', 'l'])}\n\nWhat the bundle is made of (esbuild metafile, bytes in the minified output):\n\n${comp}`;
+}
+
+function rowsOf(rows: Row[], n: number): string {
+  return table(
+    ['', 'ms', 'share'],
+    rows.slice(0, n).map((r) => [`\`${esc(clip(r.name, 110))}\``, int(r.ms), pct(r.share)]),
+    ['l', 'r', 'r'],
+  );
+}
+
+function profileBlock(title: string, p: ProfileSummary, note: string): string {
+  return [
+    `#### ${title}`,
+    '',
+    note,
+    '',
+    `Sampled ${s1(p.totalMs)} s. Inclusive time of the phases (a sample counts for every phase on its stack, so they overlap):`,
+    '',
+    rowsOf(p.phases, 20),
+    '',
+    'Self time by module:',
+    '',
+    rowsOf(p.topModules, 10),
+    '',
+    'Self time by function:',
+    '',
+    rowsOf(p.topFunctions, 12),
+  ].join('\n');
+}
+
+const phase = (p: ProfileSummary | undefined, prefix: string): Row | undefined => p?.phases.find((r) => r.name.startsWith(prefix));
+const phaseMs = (p: ProfileSummary | undefined, prefix: string): number => phase(p, prefix)?.ms ?? 0;
+
+/** Findings written from the numbers: what the profiles say costs the time. */
+function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
+  const out: string[] = [];
+  const baseline = keyed.get('baseline');
+  const noValidate = keyed.get('baseline/no-validate');
+  if (baseline && noValidate) {
+    const auto = baseline.summary.synthMs - noValidate.summary.synthMs;
+    out.push(
+      `**The baseline is mostly CloudFormation Validate.** An empty stack's \`app.synth()\` takes ${s2(baseline.summary.synthMs)} s with aws-cdk-lib's automatic CloudFormation Validate and ${s2(noValidate.summary.synthMs)} s without (CDK_VALIDATION=false): ${s1(auto)} s of the baseline's ${s1(baseline.summary.wallMs)} s is starting the validation engine (a WebAssembly module) for a template with no resources. So every ratio to the baseline already counts one engine start in the denominator.`,
+    );
+  }
+  const ref = keyed.get('reference');
+  const refProfile = ref?.result.profile;
+  if (ref && refProfile) {
+    const cfn = phaseMs(refProfile, 'CloudFormation Validate: engine start') + phaseMs(refProfile, 'CloudFormation Validate: validateTemplate');
+    out.push(
+      `**Reference app** (${int(ref.summary.resources)} resources, ${s1(ref.summary.wallMs)} s): in its profile (${s1(refProfile.totalMs)} s sampled) CloudFormation Validate takes ${s1(cfn)} s (engine start ${s1(phaseMs(refProfile, 'CloudFormation Validate: engine start'))} s, validating the template ${s1(phaseMs(refProfile, 'CloudFormation Validate: validateTemplate'))} s), bundling the three Lambda functions with esbuild ${s1(phaseMs(refProfile, 'NodejsFunction bundling'))} s (a synchronous \`spawnSync\` per function: the main thread waits), cdk-nag ${s1(phaseMs(refProfile, 'cdk-nag'))} s, loading modules ${s1(phaseMs(refProfile, 'module loading'))} s, and garbage collection ${s1(phaseMs(refProfile, 'garbage collector'))} s. Construction of the PlatformStack (including the bundling, which happens in the constructors) is ${s1(phaseMs(refProfile, 'construction'))} s.`,
+    );
+  }
+  const n = Math.max(...results.options.sizes);
+  const gated = keyed.get(`gen-${n}`);
+  const ungated = ungatedOf(keyed, n);
+  const lifted = keyed.get(`gen-${n}/gated-lifted`);
+  if (gated && !gated.summary.ok) {
+    const sizes = results.options.sizes.filter((size) => keyed.has(`gen-${size}`));
+    const overLimit = sizes.filter((size) => /TooManyResourcesInStack|Number of resources/.test(keyed.get(`gen-${size}`)!.summary.errorFirstLine ?? ''));
+    const facts = sizes
+      .map((size) => {
+        const g = keyed.get(`gen-${size}`)!.summary;
+        const u = ungatedOf(keyed, size)?.summary;
+        const count = u?.resources ?? g.resources ?? resourcesFromError(g.errorFirstLine);
+        const bytes = u?.templateBytes ?? g.templateBytes;
+        return `${size} services → ${int(count)} resources${bytes ? `, ${(bytes / 1e6).toFixed(2)} MB of template` : ''} (${g.ok ? 'synthesized' : `failed after ${s1(g.wallMs)} s`})`;
+      })
+      .join('; ');
+    out.push(
+      `**${n} services do not synthesize as one stack.** \`createPlatformApp\` stops after ${s1(gated.summary.wallMs)} s with "${esc(clip(gated.summary.errorFirstLine ?? '', 140))}"` +
+        (overLimit.includes(n)
+          ? ": aws-cdk-lib's own check in `Stack._synthesizeTemplate` (CloudFormation allows 500 resources per stack), thrown after the template has been rendered, so the time to failure is nearly the whole synth cost, and the gates never run."
+          : '.') +
+        ` Per size: ${facts}.` +
+        (overLimit.length === sizes.length && sizes.length > 1 ? ` Even the smallest generated platform (${sizes[0]} services) is over the 500-resource limit.` : '') +
+        ' CloudFormation allows 500 resources and a 1 MB template body per stack: one stack cannot hold these platforms; stack sharding is needed, and these numbers size it.',
+    );
+  }
+  const lp = lifted?.result.profile;
+  if (ungated) {
+    out.push(
+      `**The synth cost itself at ${n} services** (ungated, ${int(ungated.summary.resources)} resources, ${int(ungated.summary.templateBytes)} template bytes): ${s1(ungated.summary.wallMs)} s wall (${s1(ungated.summary.cpuMs)} s CPU), ${int(ungated.summary.maxRssMiB)} MiB peak; in the child: loading ${s2(ungated.summary.loadMs)} s, construction ${s2(ungated.summary.constructMs)} s, \`app.synth()\` ${s2(ungated.summary.synthMs)} s.` +
+        (lp
+          ? ` The profile of the gated run of the same platform (below) splits the non-gate part: construction ${s1(phaseMs(lp, 'construction'))} s (of which esbuild bundling ${s1(phaseMs(lp, 'NodejsFunction bundling'))} s), template rendering ${s1(phaseMs(lp, 'template rendering'))} s (token resolution ${s1(phaseMs(lp, 'token resolution'))} s), aspects ${s1(phaseMs(lp, 'aspects'))} s, garbage collection ${s1(phaseMs(lp, 'garbage collector'))} s.`
+          : ''),
+    );
+  }
+  if (lifted) {
+    const cfnStart = phaseMs(lp, 'CloudFormation Validate: engine start');
+    const cfnValidate = phaseMs(lp, 'CloudFormation Validate: validateTemplate');
+    const nag = phaseMs(lp, 'cdk-nag');
+    const child = lifted.result.runs[0]?.child;
+    const small = keyed.get(`gen-${Math.min(...results.options.sizes)}/gated-lifted`)?.summary;
+    out.push(
+      `**The gates at ${n} services** (resource check off, 1 run${lp ? ', profiled' : ''}): ${s1(lifted.summary.wallMs)} s wall, ${int(lifted.summary.maxRssMiB)} MiB peak, ${lifted.summary.ok ? 'passes' : `fails (${esc(clip(child?.validationErrorRules?.join('; ') ?? lifted.summary.errorFirstLine ?? '', 200))})`}` +
+        (ungated ? `: the gates add ${s1(lifted.summary.wallMs - ungated.summary.wallMs)} s to the ungated synth's ${s1(ungated.summary.wallMs)} s` : '') +
+        (small && Math.min(...results.options.sizes) !== n ? ` (at ${Math.min(...results.options.sizes)} services the gated synth with the check off takes ${s1(small.wallMs)} s)` : '') +
+        '.' +
+        (lp
+          ? ` Of ${s1(lp.totalMs)} s sampled, CloudFormation Validate takes ${s1(cfnStart + cfnValidate)} s (${pct((cfnStart + cfnValidate) / lp.totalMs)}: engine start ${s1(cfnStart)} s, validating the ${((lifted.summary.templateBytes ?? 0) / 1e6).toFixed(1)} MB template ${s1(cfnValidate)} s) and cdk-nag ${s1(nag)} s (${pct(nag / lp.totalMs)}). ` +
+            (cfnValidate > nag
+              ? "The largest cost is the validation engine's pass over the template, which grows with the resources it holds: sharding into stacks of under 500 resources splits the template, not the number of resources the gates must check, so their per-resource cost stays."
+              : 'cdk-nag is the larger gate here.')
+          : ''),
+    );
+  }
+  const a = results.authorizer;
+  if (a?.profile) {
+    const p = a.profile;
+    const per = (prefix: string): string | undefined => {
+      const row = p.topInclusive.find((r) => r.name.startsWith(prefix));
+      return row ? `${((row.ms * 1000) / p.invocations).toFixed(0)} µs (${pct(row.share)})` : undefined;
+    };
+    const parts = [
+      ['node:crypto `verify` (the RS256 check itself)', per('verify (node:internal/crypto/sig')],
+      ["aws-jwt-verify's `decomposeUnverifiedJwt` (format regex, base64url and JSON parsing of header and payload)", per('decomposeUnverifiedJwt')],
+      ['`getVerifyParameters` (issuer, audience and JWK lookup)', per('getVerifyParameters')],
+      ["the handler's JSON log line per call (`log` → `console.log`, to /dev/null here)", per('log (authorizer bundle')],
+      ['building the policy (`buildPolicy`)', per('buildPolicy')],
+    ].filter((e): e is [string, string] => e[1] !== undefined);
+    const hr = percentile(a.warm.handlerMs, 50) / percentile(a.warm.rawMs, 50);
+    out.push(
+      `**The warm authorizer** (handler p50 ${x(hr)} raw crypto): profiled over ${int(p.invocations)} warm invocations of an unminified build of the same code (sampled every 100 µs; per invocation, profiler overhead included, inclusive, share of the whole profile): ` +
+        parts.map(([what, v]) => `${what} ${v}`).join('; ') +
+        '. The cost beyond the signature check is spread over parsing, claim checks and logging rather than one hot spot; the one JSON log line per call is the largest piece the project itself controls.',
+    );
+  }
+  return out;
+}
+
+function machineSection(results: BenchResults): string {
+  const m = results.machine;
+  const loads = results.synth.flatMap((r) => r.runs.map((run) => run.loadBefore));
+  const busy = Math.max(m.loadAtStart[0] ?? 0, ...loads) > m.cores * 0.75;
+  return [
+    table(
+      ['', ''],
+      [
+        ['date', m.date],
+        ['CPU', `${m.cpuModel} (from /proc/cpuinfo)`],
+        ['cores', String(m.cores)],
+        ['memory', `${m.memoryGiB.toFixed(1)} GiB`],
+        ['Node.js', m.node],
+        ['OS', `${m.os} (${m.kernel})`],
+        ['load average (1, 5, 15 min) at start / end', `${m.loadAtStart.map((l) => l.toFixed(2)).join(', ')} / ${results.loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`],
+        ['1-min load before each synth run', loads.length ? `median ${median(loads).toFixed(2)}, max ${max(loads).toFixed(2)}` : '–'],
+        ['whole bench', `${(results.totalMs / 60_000).toFixed(1)} min`],
+        ['options', results.options.quick ? '`--quick`' : `${results.options.runs} runs per synth${results.options.test ? '' : ', npm test skipped'}${results.options.authorizer ? '' : ', authorizer skipped'}${results.options.synth ? '' : ', synth skipped'}`],
+      ],
+    ),
+    busy
+      ? `\n**The machine was not idle**: other work shared its ${m.cores} cores during the run (load averages above). Wall times include waiting for a core; the CPU seconds of the synth children and the CPU-based authorizer throughput are less affected, and the authorizer's p99 includes preemption as well as garbage collection.`
+      : '',
+  ].join('\n');
+}
+
+function rawSection(results: BenchResults): string {
+  const rows = results.synth.flatMap((r) =>
+    r.runs.map((run, i) => [
+      `\`${r.case.key}\``,
+      `${i + 1}${run.profiled ? ' (profiled)' : ''}`,
+      run.child ? (run.child.ok ? 'ok' : esc(clip(run.child.errorName ?? 'failed', 40))) : `crash: ${esc(clip(run.crash ?? '', 60))}`,
+      s2(run.wallMs),
+      s2(run.cpuMs),
+      run.child ? int(run.child.maxRssKiB / 1024) : '–',
+      run.child ? `${s2(run.child.processStartToScriptMs)} · ${s2(run.child.loadMs)} · ${s2(run.child.constructMs)} · ${s2(run.child.synthMs)}` : '–',
+      run.child ? int(run.child.stackFacts.reduce((n, s) => n + s.resources, 0)) : '–',
+      run.child ? int(run.child.stackFacts.reduce((n, s) => n + s.templateBytes, 0)) : '–',
+      run.child?.validationErrors !== undefined ? `${run.child.validationErrors} / ${run.child.validationWarnings}` : '–',
+      run.loadBefore.toFixed(2),
+    ]),
+  );
+  const parts = [
+    '### Every synth run',
+    '',
+    results.synth.map((r) => `- \`${r.case.key}\`: ${r.case.label}`).join('\n'),
+    '',
+    table(
+      ['synth', 'run', 'result', 'wall s', 'CPU s', 'peak RSS MiB', 'node start · load · construct · synth s', 'resources', 'template bytes', 'validation errors / warnings', 'load before'],
+      rows,
+      ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
+  const a = results.authorizer;
+  if (a) {
+    const cold = (c: ColdStart): string =>
+      `{"nodeBoot": ${ms1(c.nodeBootMs)}, "load": ${ms1(c.loadMs)}, ${c.warmFetchMs !== undefined ? `"warmFetch": ${ms1(c.warmFetchMs)}, ` : ''}"first": ${ms1(c.firstMs)}, "process": ${ms1(c.processWallMs)}}`;
+    const ps = [50, 75, 90, 95, 99, 99.9];
+    parts.push(
+      '',
+      '### Authorizer',
+      '',
+      '```',
+      `cold, JWKS cached (ms):  ${a.coldCached.map(cold).join('\n                         ')}`,
+      `cold, with fetch (ms):   ${a.coldFetch.map(cold).join('\n                         ')}`,
+      `warm handler percentiles (ms): ${ps.map((p) => `p${p}=${ms3(percentile(a.warm.handlerMs, p))}`).join(' ')} max=${ms3(max(a.warm.handlerMs))}`,
+      `raw crypto.verify percentiles (ms): ${ps.map((p) => `p${p}=${ms3(percentile(a.warm.rawMs, p))}`).join(' ')} max=${ms3(max(a.warm.rawMs))}`,
+      `warm invocations measured: ${a.warm.handlerMs.length} (after ${a.warm.warmup} warm-up), all allowed: ${a.warm.allowed === a.warm.invocations + a.warm.warmup}`,
+      `loops of ${a.warm.loopCount}: handler ${ms1(a.warm.handlerLoopMs)} ms wall / ${ms1(a.warm.handlerLoopCpuMs)} ms CPU; raw ${ms1(a.warm.rawLoopMs)} ms wall / ${ms1(a.warm.rawLoopCpuMs)} ms CPU`,
+      `token signing in the parent (not measured): ${ms1(a.signingMs)} ms`,
+      '```',
+    );
+  }
+  const t = results.npmTest;
+  if (t) {
+    parts.push('', '### npm test', '', '```', `wall ${s2(t.wallMs)} s, exit ${t.exitCode}, load before ${t.loadBefore.toFixed(2)}`, ...t.summary, '```');
+  }
+  return parts.join('\n');
+}
+
+export function renderReport(results: BenchResults): string {
+  const keyed = byKey(results);
+  const out: string[] = [];
+  out.push(
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` (`tsx bench/run.ts`); do not edit by hand, run it again. It measures, in one run on one machine:',
+    '',
+    '1. **Synth**: each synth in its own `node --import tsx bench/synth-child.ts` process. *Wall* is spawn to exit, measured by the parent; ' +
+      '*CPU* is the child\'s user + system time (not its esbuild children); *peak RSS* is `process.resourceUsage().maxRSS` inside the child; ' +
+      '*load · construct · synth* are the child\'s own phases (loading aws-cdk-lib and the project, the constructors, `app.synth()`). ' +
+      '*Resources*, *template bytes* and *stacks* come from the cloud assembly\'s manifest.json and templates. Each synth runs ' +
+      `${results.options.runs === 1 ? 'once' : `${results.options.runs} times`} and the tables show medians, except where *runs* says otherwise. ` +
+      'The **baseline** is an empty aws-cdk-lib stack (`new App(); new Stack(app, \'Empty\'); app.synth()`) in the default environment, ' +
+      'which includes aws-cdk-lib\'s automatic CloudFormation Validate; the **no-validate baseline** is the same with CDK_VALIDATION=false, the fair comparison for ungated synths. ' +
+      'The **reference app** is bin/environments/prod through `createPlatformApp` (cdk-nag and CloudFormation Validate gate the synth) with cdk.json\'s context, as `cdk synth -c env=prod` does. ' +
+      'The **generated platforms** (bench/generate-platform.ts) have N services `svc-001…`, two versions 90/10 each, each service calling the next, one JWT route `ANY /svc-NNN/{proxy+}` per service and two rate plans. ' +
+      'When the gated synth of a generated platform fails, it is also measured **ungated** (plain `new App()`, CDK_VALIDATION=false, and aws-cdk-lib\'s 500-resource check off when that is what failed) to measure the synth cost itself, ' +
+      'and, once per size at the ends of the range, **gated with the resource check off** to measure what the gates cost at that size.',
+    '2. **The JWT authorizer**: the bundle as the tests build it (esbuild, minified); fresh `node` processes loading it with the JWKS served over HTTPS on 127.0.0.1 ' +
+      '(self-signed certificate from openssl, trusted through NODE_EXTRA_CA_CERTS). *Cold start* = `require()` of the bundle + the first verified token with the JWKS already cached ' +
+      '(the fetch is warmed by one token with an unknown kid, which fetches the JWKS and is rejected before any signature check); it is also shown with the fetch. ' +
+      '*Warm*: thousands of distinct RS256 tokens through `handler`, each followed by raw `crypto.verify` of the same token (the floor), in one process on one thread.',
+    '3. **`npm test`**, once, as a child process.',
+    '',
+    'Targets are reported, never asserted. Run: `npm run bench` (about 10 minutes on 2 cores; `-- --quick` for a rough pass).',
+    '',
+    '## Machine',
+    '',
+    machineSection(results),
+  );
+
+  const t = targets(results, keyed);
+  out.push(
+    '',
+    '## Targets',
+    '',
+    table(
+      ['target', 'measured', 'met?', 'margin'],
+      t.map((row) => [row.name, row.measured, row.met === undefined ? '–' : row.met ? 'met' : '**missed**', row.by]),
+    ),
+  );
+
+  if (results.synth.length > 0) {
+    const g = growth(results, keyed);
+    out.push(
+      '',
+      '## Synth',
+      '',
+      synthTable(results, keyed),
+      '',
+      '### Failures',
+      '',
+      failureTable(results, keyed),
+      '',
+      '### Growth with the number of services',
+      '',
+      'Time per added service from the wall-time medians (slopes between sizes); "about linear" when the second slope is within 0.75–1.33× the first.',
+      '',
+      g.text,
+    );
+  }
+  if (results.authorizer) {
+    out.push('', '## The JWT authorizer', '', authorizerSection(results.authorizer));
+  }
+  if (results.npmTest) {
+    const n = results.npmTest;
+    out.push('', '## npm test', '', `${s1(n.wallMs)} s wall, ${n.passed ? 'passed' : `**failed** (exit ${n.exitCode})`}. ${n.summary.join('; ')}`);
+  }
+
+  const f = findings(results, keyed);
+  const profiles: string[] = [];
+  for (const r of results.synth) {
+    if (!r.profile) continue;
+    profiles.push(
+      profileBlock(
+        `\`${r.case.key}\` under \`node --cpu-prof\``,
+        r.profile,
+        `${r.case.label}. One extra run${r.case.profileOnly ? ' (its only run: the wall time above is this profiled run)' : ''}, ${s1(r.profile.wallMs)} s wall under the profiler.`,
+      ),
+    );
+  }
+  if (results.authorizer?.profile) {
+    const p = results.authorizer.profile;
+    profiles.push(
+      [
+        `#### The warm authorizer under \`node --cpu-prof\``,
+        '',
+        `${int(p.invocations)} invocations of an unminified build of the bundle (same code, names kept), sampled every 100 µs; ${s1(p.totalMs)} s sampled in all (process start-up included).`,
+        '',
+        'Inclusive time by function:',
+        '',
+        rowsOf(p.topInclusive, 20),
+        '',
+        'Self time by function:',
+        '',
+        rowsOf(p.topFunctions, 12),
+      ].join('\n'),
+    );
+  }
+  if (f.length > 0 || profiles.length > 0) {
+    out.push(
+      '',
+      '## Profiler findings',
+      '',
+      'Profiles are summarised by bench/cpuprofile.ts from the `.cpuprofile` of the child\'s main thread: self time per function and module, and the inclusive time of named phases. ' +
+        'Time in a synchronous child process (esbuild through `spawnSync`) is sampled as time in `spawnSync`.',
+      '',
+      f.map((line) => `- ${line}`).join('\n'),
+      '',
+      profiles.join('\n\n'),
+    );
+  }
+  out.push('', '## Raw numbers', '', rawSection(results), '');
+  return out.join('\n');
+}

@@ -1,0 +1,189 @@
+/**
+ * Synth measurements: each synth runs in its own `node --import tsx bench/synth-child.ts` process,
+ * so that its peak memory is its own and nothing is cached between runs.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { mainThreadProfile, summarizeCpuProfile, type ProfileSummary } from './cpuprofile';
+import type { SynthChildResult, SynthJob, SynthTarget } from './synth-child';
+import { median } from './stats';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+const CHILD = path.join(__dirname, 'synth-child.ts');
+/** A synth that takes longer than this is killed and reported as such. */
+const CHILD_TIMEOUT_MS = 8 * 60_000;
+
+/** A kind of synth the benchmark runs: what, and through which App. */
+export interface SynthCase {
+  /** Short key, e.g. `gen-200/ungated`. */
+  readonly key: string;
+  /** What the report calls it. */
+  readonly label: string;
+  readonly target: SynthTarget;
+  readonly gated: boolean;
+  /** Run with CDK_VALIDATION=false (aws-cdk-lib's automatic CloudFormation Validate off). */
+  readonly cdkValidationOff: boolean;
+  readonly cdkJsonContext: boolean;
+  readonly liftResourceLimit: boolean;
+  readonly runs: number;
+  /** Also run it once more under `node --cpu-prof` and summarise the profile. */
+  readonly profile?: boolean;
+  /** Measure it only under `--cpu-prof` (one run): for synths too slow to run twice. */
+  readonly profileOnly?: boolean;
+}
+
+/** One run of a case, as seen from outside (wall time) and inside (the child's result). */
+export interface SynthRun {
+  /** Spawn to exit, measured by the parent. */
+  readonly wallMs: number;
+  /** User + system CPU time of the child (from its rusage), ms. Less sensitive to other load than wall time. */
+  readonly cpuMs: number;
+  readonly exitCode: number | null;
+  /** The machine's 1-minute load average just before the run. */
+  readonly loadBefore: number;
+  readonly profiled: boolean;
+  readonly child?: SynthChildResult;
+  /** When the child died without a result: the tail of its stderr. */
+  readonly crash?: string;
+}
+
+export interface SynthCaseResult {
+  readonly case: SynthCase;
+  readonly runs: SynthRun[];
+  readonly profile?: ProfileSummary & { readonly wallMs: number };
+}
+
+/** Medians over the runs of a case. */
+export interface SynthSummary {
+  readonly ok: boolean;
+  readonly runs: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssMiB: number;
+  readonly loadMs: number;
+  readonly constructMs: number;
+  readonly synthMs: number;
+  readonly resources?: number;
+  readonly templateBytes?: number;
+  readonly stacks: number;
+  readonly errorFirstLine?: string;
+  readonly validationErrors?: number;
+  readonly validationWarnings?: number;
+  readonly profiledOnly: boolean;
+}
+
+function childEnv(c: SynthCase): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.CDK_VALIDATION;
+  delete env.CDK_CONTEXT_JSON;
+  delete env.CDK_OUTDIR;
+  delete env.NODE_OPTIONS;
+  if (c.cdkValidationOff) env.CDK_VALIDATION = 'false';
+  return env;
+}
+
+/** Runs one synth of `c` in a fresh child process. */
+export async function runSynthOnce(c: SynthCase, profileDir?: string): Promise<SynthRun> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  const job: SynthJob = {
+    target: c.target,
+    gated: c.gated,
+    cdkJsonContext: c.cdkJsonContext,
+    liftResourceLimit: c.liftResourceLimit,
+    outdir: path.join(work, 'cdk.out'),
+    resultFile: path.join(work, 'result.json'),
+  };
+  const jobFile = path.join(work, 'job.json');
+  fs.writeFileSync(jobFile, JSON.stringify(job));
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', CHILD, jobFile];
+  const loadBefore = os.loadavg()[0]!;
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: childEnv(c), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+  const { exitCode, cpuMs } = await new Promise<{ exitCode: number | null; cpuMs: number }>((resolve) => {
+    child.on('exit', (code) => resolve({ exitCode: code, cpuMs: Number.NaN }));
+  });
+  const wallMs = performance.now() - started;
+  clearTimeout(timer);
+  let result: SynthChildResult | undefined;
+  try {
+    result = JSON.parse(fs.readFileSync(job.resultFile, 'utf8')) as SynthChildResult;
+  } catch {
+    result = undefined;
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  return {
+    wallMs,
+    cpuMs: result?.cpuMs ?? cpuMs,
+    exitCode,
+    loadBefore,
+    profiled: profileDir !== undefined,
+    ...(result ? { child: result } : { crash: stderr.trim().split('\n').slice(-5).join(' | ') || `exit ${exitCode}` }),
+  };
+}
+
+/** Runs every run of a case (and its profile), reporting progress on stderr. */
+export async function runSynthCase(c: SynthCase, log: (line: string) => void): Promise<SynthCaseResult> {
+  const runs: SynthRun[] = [];
+  let profile: SynthCaseResult['profile'];
+  const describe = (r: SynthRun): string =>
+    `${(r.wallMs / 1000).toFixed(1)} s wall, ${r.child ? `${(r.child.maxRssKiB / 1024).toFixed(0)} MiB` : '?'}${
+      r.child?.ok === false ? `, FAILED: ${r.child.errorFirstLine?.slice(0, 100)}` : r.crash ? `, CRASHED: ${r.crash.slice(0, 100)}` : ''
+    }`;
+  const profileOnce = async (): Promise<SynthRun> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
+    const run = await runSynthOnce(c, dir);
+    const file = mainThreadProfile(dir);
+    if (file) profile = { ...summarizeCpuProfile(file, PROJECT_ROOT), wallMs: run.wallMs };
+    fs.rmSync(dir, { recursive: true, force: true });
+    log(`  ${c.key} (profiled): ${describe(run)}`);
+    return run;
+  };
+  if (c.profileOnly) {
+    runs.push(await profileOnce());
+    return { case: c, runs, profile };
+  }
+  for (let i = 0; i < c.runs; i++) {
+    const run = await runSynthOnce(c);
+    log(`  ${c.key} run ${i + 1}/${c.runs}: ${describe(run)}`);
+    runs.push(run);
+  }
+  if (c.profile) await profileOnce();
+  return { case: c, runs, profile };
+}
+
+/** Medians of a case's runs. */
+export function summarize(result: SynthCaseResult): SynthSummary {
+  const runs = result.runs;
+  const children = runs.map((r) => r.child).filter((c): c is SynthChildResult => c !== undefined);
+  const first = children[0];
+  const resources = children.find((c) => c.stackFacts.length > 0)?.stackFacts.reduce((n, s) => n + s.resources, 0);
+  const templateBytes = children.find((c) => c.stackFacts.length > 0)?.stackFacts.reduce((n, s) => n + s.templateBytes, 0);
+  return {
+    ok: runs.length > 0 && runs.every((r) => r.child?.ok === true),
+    runs: runs.length,
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    maxRssMiB: median(children.map((c) => c.maxRssKiB / 1024)),
+    loadMs: median(children.map((c) => c.loadMs)),
+    constructMs: median(children.map((c) => c.constructMs)),
+    synthMs: median(children.map((c) => c.synthMs)),
+    ...(resources !== undefined ? { resources } : {}),
+    ...(templateBytes !== undefined ? { templateBytes } : {}),
+    stacks: first?.stacks ?? 0,
+    ...(first?.errorFirstLine
+      ? { errorFirstLine: first.errorFirstLine }
+      : runs.find((r) => r.crash)
+        ? { errorFirstLine: `crashed: ${runs.find((r) => r.crash)!.crash}` }
+        : {}),
+    ...(first?.validationErrors !== undefined ? { validationErrors: first.validationErrors, validationWarnings: first.validationWarnings } : {}),
+    profiledOnly: result.case.profileOnly === true,
+  };
+}
