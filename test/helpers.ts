@@ -11,9 +11,13 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'),
 ).context;
 
-/** A plain App with the project's feature flags, without the synth gates (fast). */
+/**
+ * A plain App with the project's feature flags, without the synth gates, and without bundling the
+ * Lambda functions: tests of a template's shape need no bundle (the bundles are built and run by
+ * the Lambdas' own tests, and by the gated reference-app test).
+ */
 export function testApp(): App {
-  return new App({ context: CDK_CONTEXT });
+  return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** Network and edge in one stack, from an API config; returns the edge and the template. */
