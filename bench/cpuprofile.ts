@@ -36,6 +36,8 @@ export interface Row {
   readonly ms: number;
   /** Share of the profile's total sampled time. */
   readonly share: number;
+  /** For a function's self time: the bucket most of it was sampled in. */
+  readonly under?: string;
 }
 
 export interface ProfileSummary {
@@ -45,8 +47,16 @@ export interface ProfileSummary {
   readonly topModules: Row[];
   /** Inclusive time per function (each sample counted once per function on its stack). */
   readonly topInclusive: Row[];
-  /** Inclusive time of the entry points of {@link PHASES} found in the profile. */
+  /** Inclusive time of the entry points of {@link PHASES} found in the profile (they overlap). */
   readonly phases: Row[];
+  /**
+   * Every sample in exactly one bucket: the innermost frame on its stack that starts a bucket phase
+   * (e.g. `resolve` under cdk-nag counts for cdk-nag, under template rendering for rendering).
+   * Sums to the total.
+   */
+  readonly buckets: Row[];
+  /** Inclusive time per cdk-nag rule (its file under cdk-nag/lib/rules). */
+  readonly nagRules: Row[];
 }
 
 /** Where a script lives, as a short module name: `aws-cdk-lib/core`, `cdk-nag`, `project:lib/mesh`, `node:internal`, … */
@@ -85,21 +95,47 @@ export function shortPath(url: string, projectRoot: string, labels: Record<strin
 }
 
 /** Entry points whose inclusive time names a phase of synth. Matched on function name and module. */
-export const PHASES: readonly { readonly label: string; readonly fn: RegExp; readonly module?: RegExp }[] = [
-  { label: 'module loading (Module._load: compile and run modules)', fn: /^Module\._load$/ },
-  { label: 'construction (PlatformStack constructor)', fn: /^PlatformStack$/, module: /^project:/ },
-  { label: 'NodejsFunction bundling (tryBundle: esbuild via spawnSync)', fn: /^tryBundle$/, module: /^aws-cdk-lib\/aws-lambda-nodejs$/ },
-  { label: 'app.synth() (synthesize)', fn: /^synthesize$/, module: /^aws-cdk-lib\/core$/ },
-  { label: 'template rendering (Stack._toCloudFormation)', fn: /^_toCloudFormation$/, module: /^aws-cdk-lib\/core$/ },
-  { label: 'token resolution (resolve)', fn: /^resolve$/, module: /^aws-cdk-lib\/core$/ },
-  { label: 'aspects (invokeAspects)', fn: /^invokeAspects$/, module: /^aws-cdk-lib\/core$/ },
-  { label: 'validation plugins (validateTemplates)', fn: /^validateTemplates$/, module: /^aws-cdk-lib\/core$/ },
-  { label: 'cdk-nag (any cdk-nag frame)', fn: /.*/, module: /^cdk-nag$/ },
-  { label: 'CloudFormation Validate: engine start (initializeEngine)', fn: /^initializeEngine$/ },
-  { label: 'CloudFormation Validate: validateTemplate', fn: /^validateTemplate$/, module: /^@aws\/cloudformation-validate$/ },
+export const PHASES: readonly {
+  readonly label: string;
+  readonly fn: RegExp;
+  readonly module?: RegExp;
+  /** Also a bucket: samples are attributed to the innermost bucket on their stack. */
+  readonly bucket?: boolean;
+  /** Only where the stack is already inside the phase with this label. */
+  readonly within?: string;
+  /** The bucket's name, when it differs from the phase's (a bucket holds only what no inner bucket claims). */
+  readonly bucketLabel?: string;
+}[] = [
+  { label: 'module loading (Module._load: compile and run modules)', fn: /^Module\._load$/, bucket: true },
+  { label: 'construction (PlatformStack constructor)', fn: /^PlatformStack$/, module: /^project:/, bucket: true },
+  { label: 'NodejsFunction bundling (tryBundle: esbuild via spawnSync)', fn: /^tryBundle$/, module: /^aws-cdk-lib\/aws-lambda-nodejs$/, bucket: true },
+  { label: 'app.synth() (synthesize)', bucketLabel: 'app.synth(): the rest', fn: /^synthesize$/, module: /^aws-cdk-lib\/core$/, bucket: true },
+  { label: 'aspects (invokeAspects)', fn: /^invokeAspects(V2)?$/, module: /^aws-cdk-lib\/core$/, bucket: true },
+  { label: 'prepareApp (finding references: resolves every token once)', fn: /^prepareApp$/, module: /^aws-cdk-lib\/core$/, bucket: true },
+  { label: 'template rendering (Stack._toCloudFormation)', fn: /^_toCloudFormation$/, module: /^aws-cdk-lib\/core$/, bucket: true },
+  { label: 'tree.json (synthesizeTree)', fn: /^synthesizeTree$/, module: /^aws-cdk-lib\/core$/, bucket: true },
+  {
+    label: 'validation plugins (validateTemplates)',
+    bucketLabel: 'validation plugins: the report and acknowledgements (outside cdk-nag and the engine)',
+    fn: /^validateTemplates$/,
+    module: /^aws-cdk-lib\/core$/,
+    bucket: true,
+  },
+  { label: 'cdk-nag (any cdk-nag frame)', fn: /.*/, module: /^cdk-nag$/, bucket: true },
+  { label: 'CloudFormation Validate: engine start (initializeEngine)', fn: /^initializeEngine$/, bucket: true },
+  { label: 'CloudFormation Validate: validateTemplate', fn: /^validateTemplate$/, module: /^@aws\/cloudformation-validate$/, bucket: true },
   { label: 'CloudFormation Validate: wasm code (self)', fn: /.*/, module: /^wasm/ },
-  { label: 'garbage collector', fn: /^\(garbage collector\)$/ },
+  { label: 'token resolution (resolve, wherever called)', fn: /^resolve$/, module: /^aws-cdk-lib\/core$/ },
+  { label: 'token resolution in prepareApp', fn: /^resolve$/, module: /^aws-cdk-lib\/core$/, within: 'prepareApp (finding references: resolves every token once)' },
+  { label: 'token resolution in template rendering', fn: /^resolve$/, module: /^aws-cdk-lib\/core$/, within: 'template rendering (Stack._toCloudFormation)' },
+  { label: 'token resolution in cdk-nag', fn: /^resolve$/, module: /^aws-cdk-lib\/core$/, within: 'cdk-nag (any cdk-nag frame)' },
+  { label: 'IAM statement merging (mergeStatements: @aws-cdk/aws-iam:minimizePolicies), wherever called', fn: /^mergeStatements$/, module: /^aws-cdk-lib\/aws-iam$/ },
+  { label: 'garbage collector', fn: /^\(garbage collector\)$/, bucket: true },
 ];
+
+/** The bucket of samples that no bucket phase claims. */
+export const OTHER_BUCKET = 'other (outside the named phases)';
+const IDLE_BUCKET = '(idle / program)';
 
 /**
  * Summarises one profile. `labels` names scripts outside node_modules and the project by URL prefix
@@ -147,7 +183,11 @@ export function summarizeCpuProfile(file: string, projectRoot: string, top = 15,
     const up = parent.has(id) ? phasesOf(parent.get(id)!) : PHASES.map(() => false);
     const mod = moduleOf_(node.callFrame.url);
     const mine = PHASES.map(
-      (p, i) => up[i]! || (p.fn.test(node.callFrame.functionName) && (p.module === undefined || p.module.test(mod))),
+      (p, i) =>
+        up[i]! ||
+        (p.fn.test(node.callFrame.functionName) &&
+          (p.module === undefined || p.module.test(mod)) &&
+          (p.within === undefined || up[PHASES.findIndex((q) => q.label === p.within)] === true)),
     );
     stackPhases.set(id, mine);
     return mine;
@@ -170,6 +210,42 @@ export function summarizeCpuProfile(file: string, projectRoot: string, top = 15,
       if (hit) phaseUs[i]! += us;
     });
   }
+  // Buckets: the innermost bucket phase on each sampled stack.
+  const bucketCache = new Map<number, string>();
+  const bucketOf = (id: number): string => {
+    const cached = bucketCache.get(id);
+    if (cached) return cached;
+    const cf = byId.get(id)!.callFrame;
+    const mod = moduleOf_(cf.url);
+    const own = PHASES.find((p) => p.bucket && p.fn.test(cf.functionName) && (p.module === undefined || p.module.test(mod)));
+    const bucket = own ? (own.bucketLabel ?? own.label) : parent.has(id) ? bucketOf(parent.get(id)!) : OTHER_BUCKET;
+    bucketCache.set(id, bucket);
+    return bucket;
+  };
+  const buckets = new Map<string, number>();
+  const fnBuckets = new Map<string, Map<string, number>>();
+  for (const [id, us] of selfUs) {
+    const cf = byId.get(id)!.callFrame;
+    const b = idle.has(cf.functionName) ? IDLE_BUCKET : bucketOf(id);
+    buckets.set(b, (buckets.get(b) ?? 0) + us);
+    const key = idle.has(cf.functionName) || cf.functionName === '(garbage collector)' ? cf.functionName : fnKey(cf);
+    const m = fnBuckets.get(key) ?? new Map<string, number>();
+    m.set(b, (m.get(b) ?? 0) + us);
+    fnBuckets.set(key, m);
+  }
+  // cdk-nag rules: inclusive, once per rule per sample.
+  const nagRules = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const m = /cdk-nag\/lib\/rules\/(.+)\.js$/.exec(byId.get(at)!.callFrame.url);
+      if (!m || seen.has(m[1]!)) continue;
+      seen.add(m[1]!);
+      nagRules.set(m[1]!, (nagRules.get(m[1]!) ?? 0) + us);
+    }
+  }
+  const dominant = (key: string): string | undefined =>
+    [...(fnBuckets.get(key) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1])[0]?.[0];
   const rows = (map: Map<string, number>): Row[] =>
     [...map]
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / totalUs }))
@@ -178,10 +254,14 @@ export function summarizeCpuProfile(file: string, projectRoot: string, top = 15,
   return {
     file: path.basename(file),
     totalMs: totalUs / 1000,
-    topFunctions: rows(byFunction),
+    topFunctions: rows(byFunction).map((r) => ({ ...r, ...(dominant(r.name) ? { under: dominant(r.name) } : {}) })),
     topModules: rows(byModule),
     topInclusive: rows(inclusive),
     phases: PHASES.map((p, i) => ({ name: p.label, ms: phaseUs[i]! / 1000, share: phaseUs[i]! / totalUs })).filter((r) => r.ms > 0),
+    buckets: [...buckets]
+      .map(([name, us]) => ({ name, ms: us / 1000, share: us / totalUs }))
+      .sort((a, b) => b.ms - a.ms),
+    nagRules: rows(nagRules),
   };
 }
 

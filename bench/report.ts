@@ -2,6 +2,7 @@
 import type { AuthorizerResults, ColdStart } from './authorizer';
 import type { ProfileSummary, Row } from './cpuprofile';
 import type { BenchResults } from './run';
+import type { StackFacts } from './synth-child';
 import { summarize, type SynthCaseResult, type SynthSummary } from './synth';
 import { max, median, percentile } from './stats';
 
@@ -291,36 +292,93 @@ function authorizerSection(a: AuthorizerResults): string {
   return `${table(['measure', 'value'], rows, ['l', 'l'])}\n\nWhat the bundle is made of (esbuild metafile, bytes in the minified output):\n\n${comp}`;
 }
 
-function rowsOf(rows: Row[], n: number): string {
+function rowsOf(rows: Row[], n: number, withUnder = false): string {
   return table(
-    ['', 'ms', 'share'],
-    rows.slice(0, n).map((r) => [`\`${esc(clip(r.name, 110))}\``, int(r.ms), pct(r.share)]),
-    ['l', 'r', 'r'],
+    withUnder ? ['', 'ms', 'share', 'mostly in'] : ['', 'ms', 'share'],
+    rows
+      .slice(0, n)
+      .map((r) => [`\`${esc(clip(r.name, 110))}\``, int(r.ms), pct(r.share), ...(withUnder ? [r.under ? esc(r.under.replace(/ \(.*\)$/, '')) : '–'] : [])]),
+    withUnder ? ['l', 'r', 'r', 'l'] : ['l', 'r', 'r'],
   );
 }
 
 function profileBlock(title: string, p: ProfileSummary, note: string): string {
+  const nag = p.nagRules.filter((r) => r.ms >= 1);
   return [
     `#### ${title}`,
     '',
     note,
     '',
-    `Sampled ${s1(p.totalMs)} s. Inclusive time of the phases (a sample counts for every phase on its stack, so they overlap):`,
+    `Sampled ${s1(p.totalMs)} s. Where the time went, each sample counted once, in the innermost named phase on its stack (so \`resolve\` called by cdk-nag counts for cdk-nag, module loading during construction for module loading):`,
+    '',
+    rowsOf(p.buckets, 20),
+    '',
+    'Inclusive time of the named phases (overlapping: a sample counts for every phase on its stack):',
     '',
     rowsOf(p.phases, 20),
+    ...(nag.length > 0 ? ['', 'cdk-nag rules by inclusive time:', '', rowsOf(nag, 8)] : []),
     '',
     'Self time by module:',
     '',
     rowsOf(p.topModules, 10),
     '',
-    'Self time by function:',
+    'Self time by function, and the phase most of it was sampled in:',
     '',
-    rowsOf(p.topFunctions, 12),
+    rowsOf(p.topFunctions, 12, true),
   ].join('\n');
 }
 
 const phase = (p: ProfileSummary | undefined, prefix: string): Row | undefined => p?.phases.find((r) => r.name.startsWith(prefix));
 const phaseMs = (p: ProfileSummary | undefined, prefix: string): number => phase(p, prefix)?.ms ?? 0;
+const bucketMs = (p: ProfileSummary | undefined, prefix: string): number => p?.buckets.find((r) => r.name.startsWith(prefix))?.ms ?? 0;
+
+/** Why a cdk-nag rule costs what it does, read from its source (cdk-nag 3.0.2). */
+const NAG_RULE_NOTES: Record<string, string> = {
+  'secretsmanager/SecretsManagerRotationEnabled':
+    ': for every CfnSecret it walks the whole stack\'s construct tree (`Stack.of(node).node.findAll()`) looking for rotation schedules, so it costs secrets × constructs, quadratic in the number of services (every proxy has a certificate secret), and it runs even though AwsSolutions-SMG4 is acknowledged on those secrets',
+};
+
+/** Where the aws-iam functions among the top self time were sampled, and what IAM statement merging costs. */
+function iamNote(p: ProfileSummary, facts: StackFacts | undefined): string {
+  const iam = p.topFunctions.filter((r) => r.name.includes('aws-iam/'));
+  const merging = phaseMs(p, 'IAM statement merging');
+  if (iam.length === 0 && merging < 500) return '';
+  const names = iam.map((r) => `\`${r.name.split(' (')[0]}\` ${s1(r.ms)} s (mostly in ${r.under ?? '?'})`).join(', ');
+  const policy = facts?.largestPolicy;
+  return (
+    ` IAM statement merging (\`mergeStatements\`, on because cdk.json sets \`@aws-cdk/aws-iam:minimizePolicies\`; it runs each time a policy document is resolved) takes ${s1(merging)} s inclusive` +
+    (names ? `; the aws-iam functions among the top self time are ${names}` : '') +
+    (policy ? `. The largest AWS::IAM::Policy in the template is \`${policy.logicalId}\` (${policy.statements} statements after merging, ${int(policy.bytes)} bytes)` : '') +
+    (facts?.mostOverflowPolicies
+      ? `, and \`${facts.mostOverflowPolicies.role}\` needs ${facts.mostOverflowPolicies.count} overflow managed policies besides it (aws-cdk-lib splits a role's policy that outgrows one document; IAM attaches at most 10 managed policies to a role by default, 20 with a raised quota)${
+          facts.mostOverflowPolicies.role.startsWith('MeshCertificatesIssuerRole')
+            ? ': lib/mesh/app-mesh/mesh-certificates.ts grants the issuer read and write on every certificate secret, so its policy grows with the number of versions'
+            : ''
+        }`
+      : '') +
+    '.'
+  );
+}
+
+/** The buckets of two profiles of the same synth at two sizes: how each part grows. */
+function bucketGrowth(small: { n: number; resources: number; p: ProfileSummary }, large: { n: number; resources: number; p: ProfileSummary }): string {
+  const names = [...new Set([...large.p.buckets, ...small.p.buckets].map((b) => b.name))];
+  const rr = large.resources / small.resources;
+  const rows = names
+    .map((name) => {
+      const a = small.p.buckets.find((b) => b.name === name)?.ms ?? 0;
+      const b = large.p.buckets.find((bb) => bb.name === name)?.ms ?? 0;
+      const g = a > 0 ? b / a : Number.NaN;
+      const shape = !Number.isFinite(g) || a < 200 ? '–' : g > rr * 1.33 ? '**faster than the resources**' : g < rr * 0.75 ? 'slower than the resources' : 'with the resources';
+      return { name, a, b, g, shape };
+    })
+    .sort((p, q) => q.b - p.b);
+  return table(
+    ['phase (innermost)', `${small.n} services, s`, `${large.n} services, s`, 'growth', `grows (resources ×${rr.toFixed(1)})`],
+    rows.map((r) => [esc(r.name), s1(r.a), s1(r.b), x(r.g), r.shape]),
+    ['l', 'r', 'r', 'r', 'l'],
+  );
+}
 
 /** Findings written from the numbers: what the profiles say costs the time. */
 function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
@@ -335,10 +393,27 @@ function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
   }
   const ref = keyed.get('reference');
   const refProfile = ref?.result.profile;
-  if (ref && refProfile) {
-    const cfn = phaseMs(refProfile, 'CloudFormation Validate: engine start') + phaseMs(refProfile, 'CloudFormation Validate: validateTemplate');
+  if (ref && refProfile && baseline) {
+    const b = (prefix: string): string => s1(bucketMs(refProfile, prefix));
+    const extras: [string, number][] = (
+      [
+        ['esbuild bundling', bucketMs(refProfile, 'NodejsFunction bundling')],
+        ['module loading', bucketMs(refProfile, 'module loading')],
+        ['construction', bucketMs(refProfile, 'construction')],
+        ['validating the template', bucketMs(refProfile, 'CloudFormation Validate: validateTemplate')],
+        ['cdk-nag', bucketMs(refProfile, 'cdk-nag')],
+        ['template rendering', bucketMs(refProfile, 'template rendering')],
+      ] as [string, number][]
+    ).sort((p, q) => q[1] - p[1]);
     out.push(
-      `**Reference app** (${int(ref.summary.resources)} resources, ${s1(ref.summary.wallMs)} s): in its profile (${s1(refProfile.totalMs)} s sampled) CloudFormation Validate takes ${s1(cfn)} s (engine start ${s1(phaseMs(refProfile, 'CloudFormation Validate: engine start'))} s, validating the template ${s1(phaseMs(refProfile, 'CloudFormation Validate: validateTemplate'))} s), bundling the three Lambda functions with esbuild ${s1(phaseMs(refProfile, 'NodejsFunction bundling'))} s (a synchronous \`spawnSync\` per function: the main thread waits), cdk-nag ${s1(phaseMs(refProfile, 'cdk-nag'))} s, loading modules ${s1(phaseMs(refProfile, 'module loading'))} s, and garbage collection ${s1(phaseMs(refProfile, 'garbage collector'))} s. Construction of the PlatformStack (including the bundling, which happens in the constructors) is ${s1(phaseMs(refProfile, 'construction'))} s.`,
+      `**Reference app** (${int(ref.summary.resources)} resources; ${s1(ref.summary.wallMs)} s, ${x(ref.summary.wallMs / baseline.summary.wallMs)} the baseline): its profile (${s1(refProfile.totalMs)} s sampled, each sample in its innermost phase) has CloudFormation Validate ${s1(bucketMs(refProfile, 'CloudFormation Validate: engine start') + bucketMs(refProfile, 'CloudFormation Validate: validateTemplate'))} s (engine start ${b('CloudFormation Validate: engine start')} s, the same cost the baseline pays; validating the template ${b('CloudFormation Validate: validateTemplate')} s), esbuild bundling of the three Lambda functions ${b('NodejsFunction bundling')} s (\`spawnSync\` per function: the main thread waits for each), loading modules (aws-cdk-lib, cdk-nag, the project through tsx) ${b('module loading')} s, construction ${b('construction')} s, cdk-nag ${b('cdk-nag')} s, template rendering ${b('template rendering')} s, garbage collection ${b('garbage collector')} s. ` +
+        `Beyond the engine start the baseline pays too, the largest parts are ${extras
+          .slice(0, 3)
+          .map(([what, ms]) => `${what} (${s1(ms)} s)`)
+          .join(', ')}` +
+        (extras.slice(0, 2).every(([what]) => what === 'esbuild bundling' || what === 'module loading')
+          ? ': fixed costs of every synth (bundling three functions, loading the libraries), not costs per resource.'
+          : '.'),
     );
   }
   const n = Math.max(...results.options.sizes);
@@ -360,7 +435,7 @@ function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
     out.push(
       `**${n} services do not synthesize as one stack.** \`createPlatformApp\` stops after ${s1(gated.summary.wallMs)} s with "${esc(clip(gated.summary.errorFirstLine ?? '', 140))}"` +
         (overLimit.includes(n)
-          ? ": aws-cdk-lib's own check in `Stack._synthesizeTemplate` (CloudFormation allows 500 resources per stack), thrown after the template has been rendered, so the time to failure is nearly the whole synth cost, and the gates never run."
+          ? ": aws-cdk-lib's own check in `Stack._synthesizeTemplate` (CloudFormation allows 500 resources per stack), thrown after the template has been rendered but before it is written, so the time to failure is most of the synth cost, and the gates never run."
           : '.') +
         ` Per size: ${facts}.` +
         (overLimit.length === sizes.length && sizes.length > 1 ? ` Even the smallest generated platform (${sizes[0]} services) is over the 500-resource limit.` : '') +
@@ -372,48 +447,72 @@ function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
     out.push(
       `**The synth cost itself at ${n} services** (ungated, ${int(ungated.summary.resources)} resources, ${int(ungated.summary.templateBytes)} template bytes): ${s1(ungated.summary.wallMs)} s wall (${s1(ungated.summary.cpuMs)} s CPU), ${int(ungated.summary.maxRssMiB)} MiB peak; in the child: loading ${s2(ungated.summary.loadMs)} s, construction ${s2(ungated.summary.constructMs)} s, \`app.synth()\` ${s2(ungated.summary.synthMs)} s.` +
         (lp
-          ? ` The profile of the gated run of the same platform (below) splits the non-gate part: construction ${s1(phaseMs(lp, 'construction'))} s (of which esbuild bundling ${s1(phaseMs(lp, 'NodejsFunction bundling'))} s), template rendering ${s1(phaseMs(lp, 'template rendering'))} s (token resolution ${s1(phaseMs(lp, 'token resolution'))} s), aspects ${s1(phaseMs(lp, 'aspects'))} s, garbage collection ${s1(phaseMs(lp, 'garbage collector'))} s.`
+          ? ` The profile of the gated run of the same platform splits the part outside the gates (each sample in its innermost phase): ${[
+              ['construction', bucketMs(lp, 'construction')],
+              ['esbuild bundling', bucketMs(lp, 'NodejsFunction bundling')],
+              ["aws-cdk-lib's prepareApp, which resolves every token of every resource to find cross-stack references", bucketMs(lp, 'prepareApp')],
+              ['template rendering', bucketMs(lp, 'template rendering')],
+              ['tree.json', bucketMs(lp, 'tree.json')],
+              ['module loading', bucketMs(lp, 'module loading')],
+              ['garbage collection', bucketMs(lp, 'garbage collector')],
+              ['the rest of app.synth()', bucketMs(lp, 'app.synth()')],
+            ]
+              .sort((p, q) => (q[1] as number) - (p[1] as number))
+              .map(([what, ms]) => `${what} ${s1(ms as number)} s`)
+              .join(', ')}. Token resolution (\`resolve\`) is ${s1(phaseMs(lp, 'token resolution (resolve'))} s inclusive in all: ${s1(phaseMs(lp, 'token resolution in prepareApp'))} s in prepareApp, ${s1(phaseMs(lp, 'token resolution in template rendering'))} s in rendering, ${s1(phaseMs(lp, 'token resolution in cdk-nag'))} s in cdk-nag.` +
+            iamNote(lp, (ungated.result.runs.find((r) => r.child?.stackFacts.length)?.child?.stackFacts ?? [])[0])
           : ''),
     );
   }
   if (lifted) {
-    const cfnStart = phaseMs(lp, 'CloudFormation Validate: engine start');
-    const cfnValidate = phaseMs(lp, 'CloudFormation Validate: validateTemplate');
-    const nag = phaseMs(lp, 'cdk-nag');
+    const cfnStart = bucketMs(lp, 'CloudFormation Validate: engine start');
+    const cfnValidate = bucketMs(lp, 'CloudFormation Validate: validateTemplate');
+    const nag = bucketMs(lp, 'cdk-nag');
     const child = lifted.result.runs[0]?.child;
-    const small = keyed.get(`gen-${Math.min(...results.options.sizes)}/gated-lifted`)?.summary;
+    const smallest = Math.min(...results.options.sizes);
+    const small = keyed.get(`gen-${smallest}/gated-lifted`);
+    const topRule = lp?.nagRules[0];
     out.push(
-      `**The gates at ${n} services** (resource check off, 1 run${lp ? ', profiled' : ''}): ${s1(lifted.summary.wallMs)} s wall, ${int(lifted.summary.maxRssMiB)} MiB peak, ${lifted.summary.ok ? 'passes' : `fails (${esc(clip(child?.validationErrorRules?.join('; ') ?? lifted.summary.errorFirstLine ?? '', 200))})`}` +
+      `**The gates at ${n} services are the largest miss** (resource check off, 1 run${lp ? ', profiled' : ''}): ${s1(lifted.summary.wallMs)} s wall, ${int(lifted.summary.maxRssMiB)} MiB peak, ${lifted.summary.ok ? 'passes' : `fails (${esc(clip(child?.validationErrorRules?.join('; ') ?? lifted.summary.errorFirstLine ?? '', 200))})`}` +
         (ungated ? `: the gates add ${s1(lifted.summary.wallMs - ungated.summary.wallMs)} s to the ungated synth's ${s1(ungated.summary.wallMs)} s` : '') +
-        (small && Math.min(...results.options.sizes) !== n ? ` (at ${Math.min(...results.options.sizes)} services the gated synth with the check off takes ${s1(small.wallMs)} s)` : '') +
         '.' +
         (lp
-          ? ` Of ${s1(lp.totalMs)} s sampled, CloudFormation Validate takes ${s1(cfnStart + cfnValidate)} s (${pct((cfnStart + cfnValidate) / lp.totalMs)}: engine start ${s1(cfnStart)} s, validating the ${((lifted.summary.templateBytes ?? 0) / 1e6).toFixed(1)} MB template ${s1(cfnValidate)} s) and cdk-nag ${s1(nag)} s (${pct(nag / lp.totalMs)}). ` +
-            (cfnValidate > nag
-              ? "The largest cost is the validation engine's pass over the template, which grows with the resources it holds: sharding into stacks of under 500 resources splits the template, not the number of resources the gates must check, so their per-resource cost stays."
-              : 'cdk-nag is the larger gate here.')
+          ? ` Of ${s1(lp.totalMs)} s sampled, CloudFormation Validate takes ${s1(cfnStart + cfnValidate)} s (${pct((cfnStart + cfnValidate) / lp.totalMs)}: engine start ${s1(cfnStart)} s, validating the ${((lifted.summary.templateBytes ?? 0) / 1e6).toFixed(1)} MB template ${s1(cfnValidate)} s, all of it in the engine's WebAssembly) and cdk-nag ${s1(nag)} s (${pct(nag / lp.totalMs)}${topRule ? `; its costliest rule is ${topRule.name}, ${s1(topRule.ms)} s${NAG_RULE_NOTES[topRule.name] ?? ''}` : ''}).`
           : ''),
     );
+    if (lp && small?.result.profile) {
+      const resourcesOf = (k: Keyed): number => k.summary.resources ?? 0;
+      out.push(
+        `**How each part grows from ${smallest} to ${n} services** (the two profiled gated runs with the check off; every sample in its innermost phase). A part growing faster than the resources costs more per service the larger the platform; a part growing with them keeps its cost per resource however the resources are split into stacks:\n\n` +
+          bucketGrowth(
+            { n: smallest, resources: resourcesOf(small), p: small.result.profile },
+            { n, resources: resourcesOf(lifted), p: lp },
+          )
+            .split('\n')
+            .map((line) => `  ${line}`)
+            .join('\n'),
+      );
+    }
   }
   const a = results.authorizer;
   if (a?.profile) {
     const p = a.profile;
-    const per = (prefix: string): string | undefined => {
-      const row = p.topInclusive.find((r) => r.name.startsWith(prefix));
-      return row ? `${((row.ms * 1000) / p.invocations).toFixed(0)} µs (${pct(row.share)})` : undefined;
-    };
+    const inc = (prefix: string): number | undefined => p.topInclusive.find((r) => r.name.startsWith(prefix))?.ms;
+    const crypto = inc('verify (node:internal/crypto/sig');
+    const rel = (what: string, ms: number | undefined): string | undefined =>
+      ms === undefined || crypto === undefined ? undefined : `${what} ${x(ms / crypto)}`;
     const parts = [
-      ['node:crypto `verify` (the RS256 check itself)', per('verify (node:internal/crypto/sig')],
-      ["aws-jwt-verify's `decomposeUnverifiedJwt` (format regex, base64url and JSON parsing of header and payload)", per('decomposeUnverifiedJwt')],
-      ['`getVerifyParameters` (issuer, audience and JWK lookup)', per('getVerifyParameters')],
-      ["the handler's JSON log line per call (`log` → `console.log`, to /dev/null here)", per('log (authorizer bundle')],
-      ['building the policy (`buildPolicy`)', per('buildPolicy')],
-    ].filter((e): e is [string, string] => e[1] !== undefined);
-    const hr = percentile(a.warm.handlerMs, 50) / percentile(a.warm.rawMs, 50);
+      rel("the handler's JSON log line per call (`log` → `console.log`, to /dev/null here)", inc('log (authorizer bundle')),
+      rel("parsing the token (aws-jwt-verify's `decomposeUnverifiedJwt`: format regex, base64url and JSON of header and payload)", inc('decomposeUnverifiedJwt')),
+      rel('`safeJsonParse` alone', inc('safeJsonParse')),
+      rel('building the policy (`buildPolicy`)', inc('buildPolicy')),
+    ].filter((e): e is string => e !== undefined);
+    const h50 = percentile(a.warm.handlerMs, 50);
+    const r50 = percentile(a.warm.rawMs, 50);
     out.push(
-      `**The warm authorizer** (handler p50 ${x(hr)} raw crypto): profiled over ${int(p.invocations)} warm invocations of an unminified build of the same code (sampled every 100 µs; per invocation, profiler overhead included, inclusive, share of the whole profile): ` +
-        parts.map(([what, v]) => `${what} ${v}`).join('; ') +
-        '. The cost beyond the signature check is spread over parsing, claim checks and logging rather than one hot spot; the one JSON log line per call is the largest piece the project itself controls.',
+      `**The warm authorizer** (handler p50 ${ms3(h50)} ms = ${x(h50 / r50)} raw crypto, so ${((h50 - r50) * 1000).toFixed(0)} µs per call beyond the RSA check): profiled over ${int(p.invocations)} warm invocations of an unminified build of the same code (every 100 µs). Against the time in node:crypto's \`verify\` itself (${int(crypto)} ms of samples), inclusive: ` +
+        parts.join('; ') +
+        '. The overhead is spread over parsing, claim checks and logging rather than one hot spot; the JSON log line on every allowed call is the largest single piece, and the one the project controls (in Lambda, `console.log` goes through the runtime\'s patched console and costs more than a write to /dev/null).',
     );
   }
   return out;
@@ -421,8 +520,14 @@ function findings(results: BenchResults, keyed: Map<string, Keyed>): string[] {
 
 function machineSection(results: BenchResults): string {
   const m = results.machine;
-  const loads = results.synth.flatMap((r) => r.runs.map((run) => run.loadBefore));
-  const busy = Math.max(m.loadAtStart[0] ?? 0, ...loads) > m.cores * 0.75;
+  const runs = results.synth.flatMap((r) => r.runs);
+  const loads = runs.map((run) => run.loadBefore);
+  // What other processes took during the synth runs: the machine's busy CPU time minus the child's own.
+  const measured = runs.filter((run) => run.machineBusyMs !== undefined && Number.isFinite(run.cpuMs));
+  const otherMs = measured.reduce((n, run) => n + Math.max(0, run.machineBusyMs! - run.cpuMs), 0);
+  const wallMs = measured.reduce((n, run) => n + run.wallMs, 0);
+  const otherCores = wallMs > 0 ? otherMs / wallMs : Number.NaN;
+  const busy = Number.isFinite(otherCores) ? otherCores > 0.25 : (m.loadAtStart[0] ?? 0) > m.cores * 0.75;
   return [
     table(
       ['', ''],
@@ -434,13 +539,19 @@ function machineSection(results: BenchResults): string {
         ['Node.js', m.node],
         ['OS', `${m.os} (${m.kernel})`],
         ['load average (1, 5, 15 min) at start / end', `${m.loadAtStart.map((l) => l.toFixed(2)).join(', ')} / ${results.loadAtEnd.map((l) => l.toFixed(2)).join(', ')}`],
-        ['1-min load before each synth run', loads.length ? `median ${median(loads).toFixed(2)}, max ${max(loads).toFixed(2)}` : '–'],
+        [
+          'other work during the synth runs',
+          Number.isFinite(otherCores)
+            ? `${otherCores.toFixed(2)} cores on average (the machine's busy CPU time from /proc/stat minus the synth child's own, over the runs' wall time; includes the child's esbuild processes)`
+            : '–',
+        ],
+        ['1-min load before each synth run (counts the bench\'s previous run too)', loads.length ? `median ${median(loads).toFixed(2)}, max ${max(loads).toFixed(2)}` : '–'],
         ['whole bench', `${(results.totalMs / 60_000).toFixed(1)} min`],
         ['options', results.options.quick ? '`--quick`' : `${results.options.runs} runs per synth${results.options.test ? '' : ', npm test skipped'}${results.options.authorizer ? '' : ', authorizer skipped'}${results.options.synth ? '' : ', synth skipped'}`],
       ],
     ),
     busy
-      ? `\n**The machine was not idle**: other work shared its ${m.cores} cores during the run (load averages above). Wall times include waiting for a core; the CPU seconds of the synth children and the CPU-based authorizer throughput are less affected, and the authorizer's p99 includes preemption as well as garbage collection.`
+      ? `\n**The machine was not idle**: other processes used ${Number.isFinite(otherCores) ? `${otherCores.toFixed(2)} of its ${m.cores} cores on average` : 'part of its cores'} while the synths ran. Wall times include waiting for a core; the synth children's CPU seconds and the authorizer's CPU-based throughput are less affected, and the authorizer's p99 includes preemption as well as garbage collection.`
       : '',
   ].join('\n');
 }
@@ -524,7 +635,7 @@ export function renderReport(results: BenchResults): string {
       '*Warm*: thousands of distinct RS256 tokens through `handler`, each followed by raw `crypto.verify` of the same token (the floor), in one process on one thread.',
     '3. **`npm test`**, once, as a child process.',
     '',
-    'Targets are reported, never asserted. Run: `npm run bench` (about 10 minutes on 2 cores; `-- --quick` for a rough pass).',
+    'Targets are reported, never asserted. Run: `npm run bench` (8 to 10 minutes on 2 cores; `npm run bench -- --quick` for a rough pass).',
     '',
     '## Machine',
     '',
@@ -577,7 +688,9 @@ export function renderReport(results: BenchResults): string {
       profileBlock(
         `\`${r.case.key}\` under \`node --cpu-prof\``,
         r.profile,
-        `${r.case.label}. One extra run${r.case.profileOnly ? ' (its only run: the wall time above is this profiled run)' : ''}, ${s1(r.profile.wallMs)} s wall under the profiler.`,
+        r.case.profileOnly
+          ? `${r.case.label}. Its only run, under the profiler: ${s1(r.profile.wallMs)} s wall.`
+          : `${r.case.label}. One extra run under the profiler: ${s1(r.profile.wallMs)} s wall (unprofiled median ${s1(keyed.get(r.case.key)!.summary.wallMs)} s).`,
       ),
     );
   }

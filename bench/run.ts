@@ -8,6 +8,7 @@
  *   --skip-synth | --skip-authorizer | --skip-test
  *   --runs=N           runs per synth (default 3)
  *   --out=FILE         where to write the report (default bench/RESULTS.md)
+ *   --render-from=FILE render the report again from a run's results (the JSON every run leaves in the temp directory)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +18,7 @@ import { benchAuthorizer, type AuthorizerResults } from './authorizer';
 import { describeMachine, type Machine } from './machine';
 import { runNpmTest, type NpmTestResult } from './npm-test';
 import { renderReport } from './report';
-import { PROJECT_ROOT, runSynthCase, type SynthCase, type SynthCaseResult } from './synth';
+import { describeRun, profileSynthOnce, PROJECT_ROOT, runSynthOnce, type SynthCase, type SynthCaseResult, type SynthRun } from './synth';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -26,6 +27,7 @@ export interface BenchOptions {
   readonly authorizer: boolean;
   readonly test: boolean;
   readonly out: string;
+  readonly renderFrom?: string;
   /** Service counts of the generated platforms. */
   readonly sizes: readonly number[];
 }
@@ -43,7 +45,7 @@ export interface BenchResults {
 function parseOptions(argv: readonly string[]): BenchOptions {
   const flag = (name: string): boolean => argv.includes(`--${name}`);
   const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
-  const unknown = argv.filter((a) => !/^--(quick|skip-synth|skip-authorizer|skip-test|runs=\d+|out=.+)$/.test(a));
+  const unknown = argv.filter((a) => !/^--(quick|skip-synth|skip-authorizer|skip-test|runs=\d+|out=.+|render-from=.+)$/.test(a));
   if (unknown.length > 0) throw new Error(`unknown option(s): ${unknown.join(' ')}`);
   const quick = flag('quick');
   return {
@@ -53,6 +55,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     authorizer: !flag('skip-authorizer'),
     test: !flag('skip-test') && !quick,
     out: path.resolve(value('out') ?? path.join(__dirname, 'RESULTS.md')),
+    ...(value('render-from') ? { renderFrom: path.resolve(value('render-from')!) } : {}),
     sizes: [20, 100, 200],
   };
 }
@@ -62,52 +65,70 @@ const log = (line: string): void => {
 };
 
 /** The error of a synth that aws-cdk-lib's own 500-resource check stopped. */
-const hitResourceLimit = (r: SynthCaseResult): boolean =>
-  r.runs.some((run) => run.child?.errorName === 'TooManyResourcesInStack');
-const failed = (r: SynthCaseResult): boolean => r.runs.some((run) => run.child?.ok !== true);
+const hitResourceLimit = (run: SynthRun): boolean => run.child?.errorName === 'TooManyResourcesInStack';
+const failed = (run: SynthRun): boolean => run.child?.ok !== true;
 
+/**
+ * The synth cases, in rounds: round 1 runs each case once and decides which follow-up cases a
+ * failure calls for; rounds 2…N run every case again in the same order. Interleaving the rounds
+ * spreads any drift in the machine's load over all cases instead of biasing the ratios between
+ * them. Profiled runs come last.
+ */
 async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
   const results: SynthCaseResult[] = [];
-  const run = async (c: SynthCase): Promise<SynthCaseResult> => {
-    log(`synth ${c.key}: ${c.label}`);
-    const result = await runSynthCase(c, log);
+  const plan: SynthCaseResult[] = [];
+  const runOnce = async (result: SynthCaseResult, round: number): Promise<SynthRun> => {
+    const run = await runSynthOnce(result.case);
+    result.runs.push(run);
+    log(`  ${result.case.key} run ${round}/${result.case.runs}: ${describeRun(run)}`);
+    return run;
+  };
+  const add = (c: SynthCase): SynthCaseResult => {
+    const result: SynthCaseResult = { case: c, runs: [] };
     results.push(result);
+    if (!c.profileOnly) plan.push(result);
+    log(`synth ${c.key}: ${c.label}`);
     return result;
   };
   const base = { cdkJsonContext: true, liftResourceLimit: false, runs: options.runs } as const;
-
-  await run({
-    ...base,
-    key: 'baseline',
-    label: "the baseline: `new App(); new Stack(app, 'Empty'); app.synth()` (aws-cdk-lib's automatic CloudFormation Validate on, as by default)",
-    target: { kind: 'empty' },
-    gated: false,
-    cdkValidationOff: false,
-    cdkJsonContext: false,
-  });
-  await run({
-    ...base,
-    key: 'baseline/no-validate',
-    label: 'the same empty stack with CDK_VALIDATION=false (the baseline of the ungated synths)',
-    target: { kind: 'empty' },
-    gated: false,
-    cdkValidationOff: true,
-    cdkJsonContext: false,
-  });
-  await run({
-    ...base,
-    key: 'reference',
-    label: 'the reference app, prod config, through createPlatformApp (cdk-nag + CloudFormation Validate), cdk.json context',
-    target: { kind: 'reference' },
-    gated: true,
-    cdkValidationOff: false,
-    profile: true,
-  });
   const largest = Math.max(...options.sizes);
+  const smallest = Math.min(...options.sizes);
+
+  // Round 1, deciding the follow-ups.
+  const fixed: SynthCase[] = [
+    {
+      ...base,
+      key: 'baseline',
+      label: "the baseline: `new App(); new Stack(app, 'Empty'); app.synth()` (aws-cdk-lib's automatic CloudFormation Validate on, as by default)",
+      target: { kind: 'empty' },
+      gated: false,
+      cdkValidationOff: false,
+      cdkJsonContext: false,
+    },
+    {
+      ...base,
+      key: 'baseline/no-validate',
+      label: 'the same empty stack with CDK_VALIDATION=false (the baseline of the ungated synths)',
+      target: { kind: 'empty' },
+      gated: false,
+      cdkValidationOff: true,
+      cdkJsonContext: false,
+    },
+    {
+      ...base,
+      key: 'reference',
+      label: 'the reference app, prod config, through createPlatformApp (cdk-nag + CloudFormation Validate), cdk.json context',
+      target: { kind: 'reference' },
+      gated: true,
+      cdkValidationOff: false,
+      profile: true,
+    },
+  ];
+  for (const c of fixed) await runOnce(add(c), 1);
   for (const services of options.sizes) {
     if (options.quick && services !== largest) continue;
     const target = { kind: 'generated', services } as const;
-    const gated = await run({
+    const gated = add({
       ...base,
       key: `gen-${services}`,
       label: `${services} generated services through createPlatformApp, as \`cdk synth\` does`,
@@ -115,10 +136,11 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
       gated: true,
       cdkValidationOff: false,
     });
-    if (!failed(gated)) continue;
+    const first = await runOnce(gated, 1);
+    if (!failed(first)) continue;
     // The gated synth failed: measure the synth cost itself, without the gates.
-    let lift = hitResourceLimit(gated);
-    let ungated = await run({
+    let lift = hitResourceLimit(first);
+    const ungated = add({
       ...base,
       key: `gen-${services}/ungated`,
       label: `${services} services, ungated: plain \`new App()\`, CDK_VALIDATION=false${lift ? ", aws-cdk-lib's 500-resource check off (@aws-cdk/core:stackResourceLimit = 0)" : ''}`,
@@ -127,21 +149,29 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
       cdkValidationOff: true,
       liftResourceLimit: lift,
     });
-    if (!lift && hitResourceLimit(ungated)) {
+    if (!lift && hitResourceLimit(await runOnce(ungated, 1))) {
+      // Ungated fails the same way: one run says so; the synth cost needs the check off.
+      plan.splice(plan.indexOf(ungated), 1);
       lift = true;
-      ungated = await run({
-        ...base,
-        key: `gen-${services}/ungated-lifted`,
-        label: `${services} services, ungated, aws-cdk-lib's 500-resource check off`,
-        target,
-        gated: false,
-        cdkValidationOff: true,
-        liftResourceLimit: true,
-      });
+      await runOnce(
+        add({
+          ...base,
+          key: `gen-${services}/ungated-lifted`,
+          label: `${services} services, ungated, aws-cdk-lib's 500-resource check off`,
+          target,
+          gated: false,
+          cdkValidationOff: true,
+          liftResourceLimit: true,
+        }),
+        1,
+      );
+    } else if (lift) {
+      await runOnce(ungated, 1);
     }
-    // What the gates themselves cost at this size, once the resource check no longer stops the synth.
-    if (lift && !options.quick && (services === Math.min(...options.sizes) || services === largest)) {
-      await run({
+    // What the gates themselves cost, once the resource check no longer stops the synth: one
+    // profiled run at each end of the range (the slowest synths of the bench).
+    if (lift && !options.quick && (services === smallest || services === largest)) {
+      add({
         ...base,
         key: `gen-${services}/gated-lifted`,
         label: `${services} services through createPlatformApp with aws-cdk-lib's 500-resource check off: what the gates cost at this size`,
@@ -150,16 +180,37 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
         cdkValidationOff: false,
         liftResourceLimit: true,
         runs: 1,
-        // The slowest synth of the bench: one run, and that run is the profile.
-        ...(services === largest ? { profileOnly: true } : {}),
+        profileOnly: true,
       });
     }
+  }
+  // Rounds 2…N.
+  for (let round = 2; round <= options.runs; round++) {
+    log(`synth round ${round}/${options.runs}`);
+    for (const result of plan) {
+      if (result.runs.length < result.case.runs) await runOnce(result, round);
+    }
+  }
+  // Profiles.
+  for (const result of results) {
+    if (!result.case.profile && !result.case.profileOnly) continue;
+    log(`synth ${result.case.key} under --cpu-prof`);
+    const { run, profile } = await profileSynthOnce(result.case);
+    if (profile) result.profile = profile;
+    if (result.case.profileOnly) result.runs.push(run);
+    log(`  ${result.case.key} (profiled): ${describeRun(run)}`);
   }
   return results;
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.renderFrom) {
+    const saved = JSON.parse(fs.readFileSync(options.renderFrom, 'utf8')) as BenchResults;
+    fs.writeFileSync(options.out, renderReport(saved));
+    log(`wrote ${path.relative(process.cwd(), options.out)} from ${options.renderFrom}`);
+    return;
+  }
   const started = performance.now();
   const machine = describeMachine();
   log(`bench: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node.js ${machine.node}; load ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
@@ -191,6 +242,9 @@ async function main(): Promise<void> {
     ...(authorizer ? { authorizer } : {}),
     ...(npmTest ? { npmTest } : {}),
   };
+  const saved = path.join(os.tmpdir(), `platform-bench-${Date.now()}.json`);
+  fs.writeFileSync(saved, JSON.stringify(results));
+  log(`results: ${saved}`);
   fs.writeFileSync(options.out, renderReport(results));
   log(`wrote ${path.relative(process.cwd(), options.out)} (${(results.totalMs / 60_000).toFixed(1)} min)`);
 }

@@ -42,6 +42,13 @@ export interface StackFacts {
   readonly id: string;
   readonly resources: number;
   readonly templateBytes: number;
+  /** The AWS::IAM::Policy with the largest document (minified JSON), if any. */
+  readonly largestPolicy?: { readonly logicalId: string; readonly statements: number; readonly bytes: number };
+  /**
+   * The role with the most overflow managed policies (aws-cdk-lib splits a role's policy that is too
+   * large for one document into AWS::IAM::ManagedPolicy resources `<Role>OverflowPolicyN`).
+   */
+  readonly mostOverflowPolicies?: { readonly role: string; readonly count: number };
 }
 
 export interface SynthChildResult {
@@ -83,8 +90,30 @@ export function readAssembly(outdir: string): { stacks: number; stackFacts: Stac
     if (artifact.type !== 'aws:cloudformation:stack') continue;
     const templateFile = path.join(outdir, artifact.properties?.templateFile ?? `${id}.template.json`);
     const text = fs.readFileSync(templateFile);
-    const template = JSON.parse(text.toString('utf8')) as { Resources?: Record<string, unknown> };
-    stackFacts.push({ id, resources: Object.keys(template.Resources ?? {}).length, templateBytes: text.length });
+    const template = JSON.parse(text.toString('utf8')) as {
+      Resources?: Record<string, { Type?: string; Properties?: { PolicyDocument?: { Statement?: unknown[] } } }>;
+    };
+    let largestPolicy: StackFacts['largestPolicy'];
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+      if (resource.Type !== 'AWS::IAM::Policy' || !resource.Properties?.PolicyDocument) continue;
+      const bytes = JSON.stringify(resource.Properties.PolicyDocument).length;
+      if (!largestPolicy || bytes > largestPolicy.bytes) {
+        largestPolicy = { logicalId, statements: resource.Properties.PolicyDocument.Statement?.length ?? 0, bytes };
+      }
+    }
+    const overflow = new Map<string, number>();
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+      const m = /^(.*)OverflowPolicy\d+/.exec(logicalId);
+      if (resource.Type === 'AWS::IAM::ManagedPolicy' && m) overflow.set(m[1]!, (overflow.get(m[1]!) ?? 0) + 1);
+    }
+    const most = [...overflow].sort((a, b) => b[1] - a[1])[0];
+    stackFacts.push({
+      id,
+      resources: Object.keys(template.Resources ?? {}).length,
+      templateBytes: text.length,
+      ...(largestPolicy ? { largestPolicy } : {}),
+      ...(most ? { mostOverflowPolicies: { role: most[0], count: most[1] } } : {}),
+    });
   }
   return { stacks: stackFacts.length, stackFacts };
 }

@@ -44,6 +44,11 @@ export interface SynthRun {
   readonly exitCode: number | null;
   /** The machine's 1-minute load average just before the run. */
   readonly loadBefore: number;
+  /**
+   * CPU time the whole machine was busy during the run (all cores, from /proc/stat), ms; minus the
+   * child's own CPU time, what other processes (and the child's esbuild) took.
+   */
+  readonly machineBusyMs?: number;
   readonly profiled: boolean;
   readonly child?: SynthChildResult;
   /** When the child died without a result: the tail of its stderr. */
@@ -53,7 +58,7 @@ export interface SynthRun {
 export interface SynthCaseResult {
   readonly case: SynthCase;
   readonly runs: SynthRun[];
-  readonly profile?: ProfileSummary & { readonly wallMs: number };
+  profile?: ProfileSummary & { readonly wallMs: number };
 }
 
 /** Medians over the runs of a case. */
@@ -73,6 +78,18 @@ export interface SynthSummary {
   readonly validationErrors?: number;
   readonly validationWarnings?: number;
   readonly profiledOnly: boolean;
+}
+
+/** Busy CPU time of the whole machine since boot, ms (Linux /proc/stat: all but idle and iowait). */
+export function machineBusyMs(): number | undefined {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
+    // USER_HZ is 100 on Linux.
+    return (user + nice + system + irq + softirq + steal) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function childEnv(c: SynthCase): NodeJS.ProcessEnv {
@@ -100,6 +117,7 @@ export async function runSynthOnce(c: SynthCase, profileDir?: string): Promise<S
   fs.writeFileSync(jobFile, JSON.stringify(job));
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', CHILD, jobFile];
   const loadBefore = os.loadavg()[0]!;
+  const busyBefore = machineBusyMs();
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: childEnv(c), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -111,6 +129,7 @@ export async function runSynthOnce(c: SynthCase, profileDir?: string): Promise<S
     child.on('exit', (code) => resolve({ exitCode: code, cpuMs: Number.NaN }));
   });
   const wallMs = performance.now() - started;
+  const busyAfter = machineBusyMs();
   clearTimeout(timer);
   let result: SynthChildResult | undefined;
   try {
@@ -124,39 +143,29 @@ export async function runSynthOnce(c: SynthCase, profileDir?: string): Promise<S
     cpuMs: result?.cpuMs ?? cpuMs,
     exitCode,
     loadBefore,
+    ...(busyBefore !== undefined && busyAfter !== undefined ? { machineBusyMs: busyAfter - busyBefore } : {}),
     profiled: profileDir !== undefined,
     ...(result ? { child: result } : { crash: stderr.trim().split('\n').slice(-5).join(' | ') || `exit ${exitCode}` }),
   };
 }
 
-/** Runs every run of a case (and its profile), reporting progress on stderr. */
-export async function runSynthCase(c: SynthCase, log: (line: string) => void): Promise<SynthCaseResult> {
-  const runs: SynthRun[] = [];
-  let profile: SynthCaseResult['profile'];
-  const describe = (r: SynthRun): string =>
-    `${(r.wallMs / 1000).toFixed(1)} s wall, ${r.child ? `${(r.child.maxRssKiB / 1024).toFixed(0)} MiB` : '?'}${
-      r.child?.ok === false ? `, FAILED: ${r.child.errorFirstLine?.slice(0, 100)}` : r.crash ? `, CRASHED: ${r.crash.slice(0, 100)}` : ''
-    }`;
-  const profileOnce = async (): Promise<SynthRun> => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
+/** A one-line description of a run, for progress on stderr. */
+export function describeRun(r: SynthRun): string {
+  return `${(r.wallMs / 1000).toFixed(1)} s wall, ${r.child ? `${(r.child.maxRssKiB / 1024).toFixed(0)} MiB` : '?'}${
+    r.child?.ok === false ? `, FAILED: ${r.child.errorFirstLine?.slice(0, 100)}` : r.crash ? `, CRASHED: ${r.crash.slice(0, 100)}` : ''
+  }`;
+}
+
+/** One run of a case under `node --cpu-prof`, and the summary of its main thread's profile. */
+export async function profileSynthOnce(c: SynthCase): Promise<{ run: SynthRun; profile?: SynthCaseResult['profile'] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
+  try {
     const run = await runSynthOnce(c, dir);
     const file = mainThreadProfile(dir);
-    if (file) profile = { ...summarizeCpuProfile(file, PROJECT_ROOT), wallMs: run.wallMs };
+    return { run, ...(file ? { profile: { ...summarizeCpuProfile(file, PROJECT_ROOT), wallMs: run.wallMs } } : {}) };
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    log(`  ${c.key} (profiled): ${describe(run)}`);
-    return run;
-  };
-  if (c.profileOnly) {
-    runs.push(await profileOnce());
-    return { case: c, runs, profile };
   }
-  for (let i = 0; i < c.runs; i++) {
-    const run = await runSynthOnce(c);
-    log(`  ${c.key} run ${i + 1}/${c.runs}: ${describe(run)}`);
-    runs.push(run);
-  }
-  if (c.profile) await profileOnce();
-  return { case: c, runs, profile };
 }
 
 /** Medians of a case's runs. */
