@@ -570,6 +570,7 @@ function rawSection(results: BenchResults): string {
       run.child ? int(run.child.stackFacts.reduce((n, s) => n + s.templateBytes, 0)) : '–',
       run.child?.validationErrors !== undefined ? `${run.child.validationErrors} / ${run.child.validationWarnings}` : '–',
       run.loadBefore.toFixed(2),
+      run.machineBusyMs !== undefined && Number.isFinite(run.cpuMs) ? s1(Math.max(0, run.machineBusyMs - run.cpuMs)) : '–',
     ]),
   );
   const parts = [
@@ -578,9 +579,9 @@ function rawSection(results: BenchResults): string {
     results.synth.map((r) => `- \`${r.case.key}\`: ${r.case.label}`).join('\n'),
     '',
     table(
-      ['synth', 'run', 'result', 'wall s', 'CPU s', 'peak RSS MiB', 'node start · load · construct · synth s', 'resources', 'template bytes', 'validation errors / warnings', 'load before'],
+      ['synth', 'run', 'result', 'wall s', 'CPU s', 'peak RSS MiB', 'node start · load · construct · synth s', 'resources', 'template bytes', 'validation errors / warnings', 'load before', 'other CPU s during the run'],
       rows,
-      ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   ];
   const a = results.authorizer;
