@@ -1,18 +1,17 @@
 /**
  * The breaker as it is shipped: lambda/cost-breaker/index.ts bundled by esbuild (minified, CommonJS,
- * Node.js 24) with `@aws-sdk/*` left to the Lambda runtime.
+ * Node.js) with `@aws-sdk/*` left to the Lambda runtime.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildSync, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { bundleLambda, PROJECT_ROOT } from '../bundle';
 import { SPEND_ALARM, VALID_ENV } from './helpers/load';
 import { alarmMessage, snsEvent } from './helpers/messages';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
-const ENTRY = path.join(PROJECT_ROOT, 'lambda', 'cost-breaker', 'index.ts');
 /** Our code is a few KB; anything near this means a dependency was bundled by mistake. */
 const MAX_BUNDLE_BYTES = 20 * 1024;
 
@@ -23,22 +22,7 @@ let metafile: Metafile;
 
 beforeAll(() => {
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-breaker-bundle-'));
-  file = path.join(outDir, 'index.js');
-  const result = buildSync({
-    entryPoints: [ENTRY],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: PROJECT_ROOT,
-  });
-  metafile = result.metafile!;
-  bytes = fs.statSync(file).size;
+  ({ file, bytes, metafile } = bundleLambda('cost-breaker', outDir));
 });
 
 afterAll(() => {

@@ -2,39 +2,13 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { buildSync, type Metafile } from 'esbuild';
+import { bundleLambda, type LambdaBundle, PROJECT_ROOT } from '../../bundle';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-export const ISSUER_ENTRY = path.join(PROJECT_ROOT, 'lambda', 'cert-issuer', 'index.ts');
+export type IssuerBundle = LambdaBundle;
 
-export interface IssuerBundle {
-  /** The bundled `index.js`. */
-  readonly file: string;
-  readonly bytes: number;
-  /** What went in and out; input paths are relative to the project root. */
-  readonly metafile: Metafile;
-}
-
-/**
- * Bundles lambda/cert-issuer/index.ts as it is shipped (esbuild, minified, CommonJS, Node.js
- * platform, the AWS SDK left to the Lambda runtime) into `outDir/index.js`.
- */
+/** Bundles lambda/cert-issuer/index.ts as it is shipped into `outDir/index.js`. */
 export function bundleIssuer(outDir: string): IssuerBundle {
-  const file = path.join(outDir, 'index.js');
-  const result = buildSync({
-    entryPoints: [ISSUER_ENTRY],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: PROJECT_ROOT,
-  });
-  return { file, bytes: fs.statSync(file).size, metafile: result.metafile! };
+  return bundleLambda('cert-issuer', outDir);
 }
 
 /** Loads the bundle in a fresh `node`, runs `handler` on each event in turn, and writes the answers (or the error) as JSON. */
