@@ -1,4 +1,3 @@
-import * as net from 'node:net';
 import {
   APIGatewayClient,
   APIGatewayServiceException,
@@ -12,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runOps, runOpsProcess } from './helpers/run';
+import { unusedPort } from '../net';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -256,7 +256,7 @@ describe('breaker as a child process', () => {
 
   test('throttled requests are retried by the SDK (real client, fake endpoint)', async () => {
     // GIVEN a fake API Gateway that throttles the first GetRestApis and the first GetStage
-    const port = await freePort();
+    const port = await unusedPort();
     // WHEN
     const run = runOpsProcess(['--env', 'dev', 'breaker', 'status'], {
       scenario: 'breaker-throttled',
@@ -276,12 +276,3 @@ describe('breaker as a child process', () => {
     expect(run.stdout).toContain("stage dev of shop-dev-api (a1b2c3d4e5): normal");
   });
 });
-
-/** A TCP port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,8 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import {
   AccessDeniedException,
   BudgetsClient,
@@ -12,7 +10,7 @@ import {
 } from '@aws-sdk/client-budgets';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type OpsRun, runOps, runOpsProcess } from './helpers/run';
+import { runOps, runOpsChild, runOpsProcess } from './helpers/run';
 import {
   ACCOUNT,
   NOTIFICATIONS_ALARM,
@@ -341,34 +339,6 @@ describe('budget against a throttling Budgets endpoint', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  /** bin/ops.ts in a child process, as runOpsProcess runs it, but without blocking this process. */
-  function runOpsChild(args: string[], env: Record<string, string>): Promise<OpsRun> {
-    const root = path.resolve(__dirname, '..', '..');
-    const scenario = path.join(root, 'test', 'ops', 'scenarios', 'sts-caller.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', scenario, path.join(root, 'bin', 'ops.ts'), ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        AWS_REGION: 'eu-west-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill(), 20_000);
-    return new Promise((resolve) =>
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr });
-      }),
-    );
-  }
-
   test('DescribeBudgets throttled once is retried by the SDK, and the run succeeds', async () => {
     // GIVEN a Budgets endpoint that throttles the first DescribeBudgets, then answers
     replies = {
@@ -381,9 +351,12 @@ describe('budget against a throttling Budgets endpoint', () => {
 
     // WHEN an operator runs the CLI with (fake) credentials against it
     const run = await runOpsChild(['--env', 'prod', 'budget'], {
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      AWS_ENDPOINT_URL_BUDGETS: endpoint,
+      scenario: 'sts-caller',
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_ENDPOINT_URL_BUDGETS: endpoint,
+      },
     });
 
     // THEN the same DescribeBudgets was sent twice, and the budget is shown

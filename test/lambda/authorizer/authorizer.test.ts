@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { AuthorizerProcess, writeHarness, type Invocation } from './helpers/authorizer-process';
 import { bundleAuthorizer } from './helpers/bundle';
 import { invokeDecision } from './helpers/iam';
-import { closedPort, createSelfSignedCert, JwksServer, type SelfSignedCert } from './helpers/servers';
+import { createSelfSignedCert, JwksServer, type SelfSignedCert } from './helpers/servers';
 import { b64url, generateSigningKey, nowSeconds, signHs256, signJwt, TokenFactory, unsignedJwt, type SigningKey } from './helpers/tokens';
+import { unusedPort } from '../../net';
 
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123defg';
 const AUDIENCE = 'orders-api';
@@ -437,7 +438,7 @@ describe('the JWKS', () => {
     const authorizer = await startAuthorizer({
       JWT_ISSUER: 'https://issuer.example.com',
       JWT_AUDIENCE: AUDIENCE,
-      JWKS_URI: `https://127.0.0.1:${await closedPort()}/jwks.json`,
+      JWKS_URI: `https://127.0.0.1:${await unusedPort()}/jwks.json`,
       ROUTE_SCOPES: '{}',
     });
 

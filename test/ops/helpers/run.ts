@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../../../lib/ops/cli';
@@ -34,18 +34,20 @@ export async function runOps(...args: string[]): Promise<OpsRun> {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/**
- * Runs `bin/ops.ts` as a child process, as an operator would, for its real exit code and output.
- * `scenario` names a module in test/ops/scenarios that mocks the AWS clients (aws-sdk-client-mock)
- * before the CLI loads; without one, the SDK is real (and there are no credentials).
- */
-export function runOpsProcess(args: string[], options: { scenario?: string; env?: Record<string, string> } = {}): OpsRun {
+/** What runs the CLI in a child process: node with tsx, the scenario's mocks, then bin/ops.ts. */
+interface ChildOptions {
+  /** A module in test/ops/scenarios that mocks the AWS clients before the CLI loads. */
+  readonly scenario?: string;
+  /** Environment variables on top of a clean one (region set, instance metadata off). */
+  readonly env?: Record<string, string>;
+}
+
+function childCommand(args: string[], options: ChildOptions): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv } {
   const imports = ['--import', 'tsx'];
   if (options.scenario) imports.push('--import', path.join(ROOT, 'test', 'ops', 'scenarios', `${options.scenario}.ts`));
-  const result = spawnSync(process.execPath, [...imports, path.join(ROOT, 'bin', 'ops.ts'), ...args], {
+  return {
+    argv: [...imports, path.join(ROOT, 'bin', 'ops.ts'), ...args],
     cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 30_000,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -54,6 +56,35 @@ export function runOpsProcess(args: string[], options: { scenario?: string; env?
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.env,
     },
-  });
+  };
+}
+
+/**
+ * Runs `bin/ops.ts` as a child process, as an operator would, for its real exit code and output.
+ * Without a scenario the SDK is real (and there are no credentials).
+ */
+export function runOpsProcess(args: string[], options: ChildOptions = {}): OpsRun {
+  const { argv, cwd, env } = childCommand(args, options);
+  const result = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The same, without blocking this process: for tests whose fake AWS endpoint runs in this process
+ * and must answer the child.
+ */
+export function runOpsChild(args: string[], options: ChildOptions = {}): Promise<OpsRun> {
+  const { argv, cwd, env } = childCommand(args, options);
+  const child = spawn(process.execPath, argv, { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill(), 30_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    }),
+  );
 }

@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
 export interface SelfSignedCert {
@@ -108,13 +107,3 @@ export class JwksServer {
   }
 }
 
-/** A local port nothing listens on (listened on once, then closed). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}

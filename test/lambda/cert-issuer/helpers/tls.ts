@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { unusedPort } from '../../../net';
 
 /** What the server made of one connection. */
 export type ServerOutcome =
@@ -142,17 +142,6 @@ export function connectClient(options: ClientOptions): Promise<ClientOutcome> {
   });
 }
 
-/** A port on 127.0.0.1 that was free a moment ago (listened on, then closed). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /**
  * `openssl s_server` on 127.0.0.1 requiring a client certificate from the mesh CA
  * (`-Verify 1 -verify_return_error`) and answering each line with its reverse (`-rev`).
@@ -170,7 +159,7 @@ export class OpensslServer {
   }
 
   public static async start(options: { caFile: string; certFile: string; keyFile: string }): Promise<OpensslServer> {
-    const port = await freePort();
+    const port = await unusedPort();
     const child = spawn(
       'openssl',
       [
