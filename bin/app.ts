@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { writeRatePlanCosts, summarizeRatePlanCosts } from '../lib/cost/rate-plan-costs';
 import { createPlatformApp } from '../lib/platform-app';
-import { PlatformStack } from '../lib/platform';
+import { Platform } from '../lib/platform';
 import { DEFAULT_ENVIRONMENT, environments } from './environments';
-import { platformNames } from '../lib/platform-names';
 
 const app = createPlatformApp();
 const envName: string = app.node.tryGetContext('env') ?? DEFAULT_ENVIRONMENT;
@@ -11,9 +10,9 @@ const config = environments[envName];
 if (!config) {
   throw new Error(`-c env=${envName}: unknown environment; known: ${Object.keys(environments).join(', ')}`);
 }
-const stack = new PlatformStack(app, platformNames.stack(config.name), { config });
+const platform = new Platform(app, { config });
 
 const assembly = app.synth();
 // The worst case of each rate plan, beside the templates, and its summary in the synth output.
-writeRatePlanCosts(assembly.directory, stack.cost.ratePlanCosts);
-console.error(summarizeRatePlanCosts(stack.cost.ratePlanCosts));
+writeRatePlanCosts(assembly.directory, platform.cost.ratePlanCosts);
+console.error(summarizeRatePlanCosts(platform.cost.ratePlanCosts));

@@ -34,6 +34,10 @@ export const platformNames = {
   projectedSpendAlarm: (platform: string) => `${platform}-spend-projected-month`,
   /** The cost dashboard. */
   costDashboard: (platform: string) => `${platform}-cost`,
-  /** The stack of a platform. */
+  /** The platform's stack: its only one, or its core stack when it has service stacks. */
   stack: (platform: string) => `${platform}-platform`,
+  /** A service stack, by its number from 0: `<platform>-services-01` for 0. */
+  servicesStack: (platform: string, index: number) => `${platform}-services-${String(index + 1).padStart(2, '0')}`,
+  /** The stack of the API's stage, rate plans and cost guardrails, when the platform has service stacks. */
+  apiStack: (platform: string) => `${platform}-api`,
 } as const;

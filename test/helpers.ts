@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ApiConfig, PlatformConfig } from '../lib/config/types';
+import { ApiStage } from '../lib/edge/api-stage';
 import { Edge } from '../lib/edge/edge';
 import { PlatformNetwork } from '../lib/network/network';
 
@@ -20,8 +21,8 @@ export function testApp(): App {
   return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
-/** Network and edge in one stack, from an API config; returns the edge and the template. */
-export function synthEdge(api: ApiConfig, platformName = 'shop'): { edge: Edge; stack: Stack; template: Template } {
+/** Network, edge and the API's stage in one stack, from an API config; returns them and the template. */
+export function synthEdge(api: ApiConfig, platformName = 'shop'): { edge: Edge; apiStage: ApiStage; stack: Stack; template: Template } {
   const stack = new Stack(testApp(), 'Test');
   const network = new PlatformNetwork(stack, 'Network');
   const edge = new Edge(stack, 'Edge', {
@@ -31,7 +32,8 @@ export function synthEdge(api: ApiConfig, platformName = 'shop'): { edge: Edge; 
     privateSubnets: network.privateSubnets,
     ingressPort: 8080,
   });
-  return { edge, stack, template: Template.fromStack(stack) };
+  const apiStage = new ApiStage(stack, 'Api', { platformName, api, restApi: edge.restApi, methods: edge.routes.methods });
+  return { edge, apiStage, stack, template: Template.fromStack(stack) };
 }
 
 /** A config with one route per auth kind, to vary in tests. */

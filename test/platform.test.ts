@@ -1,31 +1,38 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { prod } from '../bin/environments/prod';
 import { PlatformConfigError } from '../lib/config/validate';
-import { COST_ALLOCATION_TAG, PlatformStack } from '../lib/platform';
+import { COST_ALLOCATION_TAG, Platform } from '../lib/platform';
 import { createPlatformApp } from '../lib/platform-app';
 import { CDK_CONTEXT, redactAssetHashes, referenceConfig, testApp } from './helpers';
 
 /** Synthesizes the reference app through the gates (cdk-nag, CloudFormation Validate) into a folder. */
-function synthReferenceApp(outdir: string): PlatformStack {
+function synthReferenceApp(outdir: string): Platform {
   const app = createPlatformApp({ outdir, context: CDK_CONTEXT });
-  const stack = new PlatformStack(app, 'shop-platform', { config: prod });
+  const platform = new Platform(app, { config: prod });
   app.synth();
-  return stack;
+  return platform;
 }
 
 describe('the reference app', () => {
   let outdir: string;
-  let stack: PlatformStack;
+  let stack: Stack;
   beforeAll(() => {
     // GIVEN the prod config of the reference app
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
     // WHEN it is synthesized with cdk-nag and CloudFormation Validate gating synth (a finding of
     // error level makes app.synth() throw)
-    stack = synthReferenceApp(outdir);
+    const platform = synthReferenceApp(outdir);
+    stack = platform.coreStack;
+  });
+
+  test('is one stack, shop-platform: it fits', () => {
+    // THEN
+    expect(fs.readdirSync(outdir).filter((name) => name.endsWith('.template.json'))).toEqual(['shop-platform.template.json']);
+    expect(stack.stackName).toBe('shop-platform');
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
@@ -63,7 +70,7 @@ describe('the reference app', () => {
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
     try {
       const app = new App({ outdir: again, context: CDK_CONTEXT });
-      new PlatformStack(app, 'shop-platform', { config: prod });
+      new Platform(app, { config: prod });
       app.synth();
       // THEN the template and the bundled assets are identical
       const first = fs.readFileSync(path.join(outdir, 'shop-platform.template.json'));
@@ -107,8 +114,8 @@ describe('a bad config', () => {
     config.api.ratePlans!.free = { ...config.api.ratePlans!.free, throttle: { rateLimit: 50, burstLimit: 10 } };
     const app = testApp();
     // WHEN / THEN
-    expect(() => new PlatformStack(app, 'shop-platform', { config })).toThrow(PlatformConfigError);
-    expect(() => new PlatformStack(app, 'shop-platform-2', { config })).toThrow(/api\.ratePlans\.free\.throttle\.burstLimit/);
+    expect(() => new Platform(app, { config })).toThrow(PlatformConfigError);
+    expect(() => new Platform(app, { config })).toThrow(/api\.ratePlans\.free\.throttle\.burstLimit/);
     expect(app.node.children).toHaveLength(0);
   });
 });

@@ -12,15 +12,22 @@ export const MAX_VALIDITY_DAYS = 825;
 export interface CaProperties {
   readonly secretArn: string;
   readonly commonName: string;
+  /** Written into the CA secret as `generation`, as given: the leaves of the same generation check it. */
+  readonly generation: string;
 }
 
 export interface LeafProperties {
+  /** The CA is read at its current version (AWSCURRENT). */
   readonly caSecretArn: string;
-  readonly caVersionId: string;
   readonly secretArn: string;
   readonly commonName: string;
   readonly dnsNames: string[];
   readonly validityDays: number;
+  /**
+   * Compared with the `generation` of the CA read: the leaf is issued by the CA of its generation,
+   * or (whole numbers) of a later one, with a warning; see index.ts.
+   */
+  readonly generation: string;
 }
 
 /** A property that is missing or invalid. */
@@ -89,6 +96,7 @@ export function parseCaProperties(props: Properties | undefined): CaProperties {
   return {
     secretArn: requiredString(CA_RESOURCE_TYPE, p, 'SecretArn'),
     commonName: requiredString(CA_RESOURCE_TYPE, p, 'CommonName'),
+    generation: requiredString(CA_RESOURCE_TYPE, p, 'Generation'),
   };
 }
 
@@ -97,10 +105,10 @@ export function parseLeafProperties(props: Properties | undefined): LeafProperti
   const type = LEAF_RESOURCE_TYPE;
   return {
     caSecretArn: requiredString(type, p, 'CaSecretArn'),
-    caVersionId: requiredString(type, p, 'CaVersionId'),
     secretArn: requiredString(type, p, 'SecretArn'),
     commonName: requiredString(type, p, 'CommonName'),
     dnsNames: dnsNames(type, p),
     validityDays: validityDays(type, p),
+    generation: requiredString(type, p, 'Generation'),
   };
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BASE_FUNCTION_ENVIRONMENT, environmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './function-environment';
 
 /** The project root: where package-lock.json and lambda/ are. */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -55,6 +56,12 @@ export class BundledFunction extends Construct {
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
     this.memoryMiB = props.memorySize ?? 256;
+    // Stack traces point into the TypeScript sources rather than the minified bundle.
+    const environment = { ...BASE_FUNCTION_ENVIRONMENT, ...props.environment };
+    const bytes = environmentBytes(environment);
+    if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      throw new Error(`${this.node.path}: the function's environment is ${bytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} (names and values together)`);
+    }
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -82,8 +89,7 @@ export class BundledFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: this.memoryMiB,
       timeout: props.timeout ?? Duration.seconds(10),
-      // Stack traces point into the TypeScript sources rather than the minified bundle.
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -541,4 +541,16 @@ export interface PlatformConfig {
   readonly mesh: MeshConfig;
   /** Budgets, spend alarms and the breaker. */
   readonly cost: CostConfig;
+  /**
+   * How many service stacks the services are spread over, from 0 to 99. 0 keeps the whole platform
+   * in one stack. From 1, the platform is a core stack (network, edge, mesh control plane), that many
+   * service stacks (`<name>-services-NN`: each service's tasks, mesh resources, certificates and API
+   * routes) and an API stack (the stage, rate plans, WAF and cost guardrails). A service's stack is a
+   * jump consistent hash of its name over this count: adding or removing a service never moves
+   * another, and raising the count moves only the services that land in the new stacks.
+   * @default - automatic: 0 while the platform fits in one stack (450 resources), else the fewest
+   * service stacks that keep every stack within the limits. An automatic count grows with the
+   * platform and then moves services, so set it once a sharded platform is deployed.
+   */
+  readonly serviceStacks?: number;
 }

@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import { describeAuth, routeMethods } from './routes';
+import { BASE_FUNCTION_ENVIRONMENT, environmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../common/function-environment';
+import { describeAuth, jwtAuthorizerEnvironment, routeMethods } from './routes';
 import type {
+  ApiConfig,
   HttpMethod,
   MeshProvider,
   PlatformConfig,
@@ -88,6 +90,9 @@ const MAX_BURST_LIMIT = 5_000;
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+/** Service stacks are numbered with two digits (`<name>-services-01`). */
+const MAX_SERVICE_STACKS = 99;
 
 /** Ports the Envoy sidecar listens on itself: outbound and inbound listeners, and its admin interface. */
 const ENVOY_RESERVED_PORTS = [15000, 15001, 9901];
@@ -380,6 +385,11 @@ class ConfigValidator {
     const throttles = this.api(config.api, serviceNames(config.mesh));
     this.mesh(config.mesh);
     this.cost(config.cost, throttles);
+    if (isUnresolved(config.serviceStacks)) {
+      this.report('serviceStacks', 'must be a number known at synth (it decides the stacks), got a token');
+    } else {
+      this.integer('serviceStacks', config.serviceStacks, { min: 0, max: MAX_SERVICE_STACKS });
+    }
     return this.problems;
   }
 
@@ -594,7 +604,21 @@ class ConfigValidator {
       this.integer('api.waf.ratePerIpPer5Minutes', waf.ratePerIpPer5Minutes, { min: 10, max: 2_000_000_000 });
     }
     this.boolean('api.manageAccountLogRole', api.manageAccountLogRole);
+    if (auth.jwt && this.problems.length === 0) this.jwtEnvironment(api as unknown as ApiConfig);
     return [...(stageThrottle ? [stageThrottle] : []), ...planThrottles];
+  }
+
+  /** The JWT authorizer carries the routes' scopes in its environment, which Lambda caps at 4 KB. */
+  private jwtEnvironment(api: ApiConfig): void {
+    const environment = { ...BASE_FUNCTION_ENVIRONMENT, ...jwtAuthorizerEnvironment(api.auth!.jwt!, api.routes) };
+    const bytes = environmentBytes(environment);
+    if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      this.report(
+        'api.routes',
+        `the JWT authorizer's environment (its issuer, audience and the scopes of every route with jwtScopes) must fit in Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes, got ${bytes}: ` +
+          'fewer or shorter jwtScopes, or routes that need only a valid token (auth: \'jwt\')',
+      );
+    }
   }
 
   /** Routes sound enough for cross-route checks: a string path, and their known methods once each. */

@@ -1,3 +1,4 @@
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { CostConfig, RatePlanConfig } from '../config/types';
@@ -20,6 +21,8 @@ export interface CostGuardrailsProps {
   readonly cost: CostConfig;
   /** The edge whose calls cost. */
   readonly edge: Edge;
+  /** The API's stage: its calls are what cost, and the breaker throttles it. */
+  readonly stage: apigw.Stage;
   /** The rate plans, for their worst-case cost. */
   readonly ratePlans: Record<string, RatePlanConfig>;
 }
@@ -49,7 +52,7 @@ export class CostGuardrails extends Construct {
     super(scope, id);
     const { cost, edge, platformName } = props;
     const prices: UnitPrices = { ...DEFAULT_UNIT_PRICES, ...cost.prices };
-    const stage = edge.stage;
+    const { stage } = props;
 
     this.alerts = new CostAlertTopic(this, 'Alerts', { platformName, alarmEmails: cost.alertEmails });
     this.budget = new PlatformBudget(this, 'Budget', {

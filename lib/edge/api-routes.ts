@@ -1,8 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { describeAuth, routeKey } from '../config/routes';
 import type { RouteConfig } from '../config/types';
+import { mirrorIn, oneStack, partIn, type ServicePlacement } from '../stacks/placement';
 import type { CognitoAuth } from './cognito-auth';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import type { PrivateIngress } from './private-ingress';
@@ -27,7 +28,15 @@ export interface ApiRoutesProps {
    * @default - none
    */
   readonly jwt?: JwtAuthorizer;
+  /**
+   * The stack of each service: a route's methods go to its service's stack.
+   * @default - every route in this construct's stack
+   */
+  readonly placement?: ServicePlacement;
 }
+
+/** API Gateway's default quota of resources per REST API (adjustable). */
+export const API_RESOURCES_QUOTA = 300;
 
 /**
  * Headers the gateway sets on every request it forwards, overwriting whatever the client sent, so a
@@ -39,6 +48,21 @@ const IDENTITY_HEADERS = {
   cognito: { subject: 'context.authorizer.claims.sub', client: 'context.authorizer.claims.client_id' },
 } as const;
 
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`. */
+function pathPrefixes(path: string): string[] {
+  const segments = path.split('/').slice(1);
+  return segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`);
+}
+
+/** `/a/b` → `/a`; `/a` → `/`. */
+function parentOf(prefix: string): string {
+  return prefix.slice(0, prefix.lastIndexOf('/')) || '/';
+}
+
+function lastSegment(prefix: string): string {
+  return prefix.slice(prefix.lastIndexOf('/') + 1);
+}
+
 /** The names of a path's parameters: `{id}` gives `id`, greedy `{proxy+}` gives `proxy`. */
 function pathParameters(path: string): string[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1]);
@@ -47,18 +71,64 @@ function pathParameters(path: string): string[] {
 /**
  * The API's resources and methods, each forwarded over the VPC link to the mesh ingress at the same
  * path, behind the authorizer, scopes and API-key requirement its route declares.
+ *
+ * A route's methods are created in its service's stack. A resource (a path segment) is created in
+ * the stack of the routes under it when they all share one, else in this construct's (the core)
+ * stack, so that every stack refers only to the core stack and itself.
  */
 export class ApiRoutes extends Construct {
   /** Every method by `'<METHOD> <path>'`. */
   public readonly methods: ReadonlyMap<string, apigw.Method>;
+  /** Every resource the routes need, by path (`/orders/{orderId}`). */
+  public readonly resources: ReadonlyMap<string, apigw.IResource>;
 
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
 
     const { ingress } = props;
+    const placement = props.placement ?? oneStack(Stack.of(this));
+    const stackOfRoute = (route: RouteConfig) => placement.stackOf(route.service);
+
+    // The stacks of the routes at and under each path.
+    const stacksUnder = new Map<string, Set<Stack>>();
+    for (const route of props.routes) {
+      for (const prefix of pathPrefixes(route.path)) {
+        const stacks = stacksUnder.get(prefix) ?? new Set<Stack>();
+        stacks.add(stackOfRoute(route));
+        stacksUnder.set(prefix, stacks);
+      }
+    }
+    const core = Stack.of(this);
+    const stackOfResource = (prefix: string): Stack => {
+      const stacks = stacksUnder.get(prefix)!;
+      return stacks.size === 1 ? [...stacks][0] : core;
+    };
+
+    // Where constructs for `prefix` go in `stack`: the resource itself when it is in that stack,
+    // else plain constructs along the same path.
+    const resources = new Map<string, apigw.Resource>();
+    const scopeOf = (prefix: string, stack: Stack): Construct => {
+      const resource = resources.get(prefix);
+      if (resource && Stack.of(resource) === stack) return resource;
+      if (prefix === '/') return mirrorIn(stack, this);
+      return partIn(scopeOf(parentOf(prefix), stack), lastSegment(prefix));
+    };
+    const resourceFor = (prefix: string): apigw.IResource => {
+      if (prefix === '/') return props.api.root;
+      const existing = resources.get(prefix);
+      if (existing) return existing;
+      const parent = resourceFor(parentOf(prefix));
+      const resource = new apigw.Resource(scopeOf(parentOf(prefix), stackOfResource(prefix)), lastSegment(prefix), {
+        parent,
+        pathPart: lastSegment(prefix),
+      });
+      resources.set(prefix, resource);
+      return resource;
+    };
+
     const methods = new Map<string, apigw.Method>();
     for (const route of props.routes) {
-      const resource = props.api.root.resourceForPath(route.path);
+      const resource = resourceFor(route.path);
       const parameters = pathParameters(route.path);
       const auth = describeAuth(route.auth);
       const identity = IDENTITY_HEADERS[auth.kind];
@@ -80,20 +150,35 @@ export class ApiRoutes extends Construct {
           },
         });
 
-        const created = resource.addMethod(method, integration, {
-          requestValidator: props.requestValidator,
-          apiKeyRequired: route.apiKey ?? false,
-          requestParameters: {
-            ...Object.fromEntries(parameters.map((name) => [`method.request.path.${name}`, true])),
-            ...(auth.kind === 'none' ? {} : { 'method.request.header.Authorization': true }),
+        const created = new apigw.Method(scopeOf(route.path, stackOfRoute(route)), method, {
+          resource,
+          httpMethod: method,
+          integration,
+          options: {
+            requestValidator: props.requestValidator,
+            apiKeyRequired: route.apiKey ?? false,
+            requestParameters: {
+              ...Object.fromEntries(parameters.map((name) => [`method.request.path.${name}`, true])),
+              ...(auth.kind === 'none' ? {} : { 'method.request.header.Authorization': true }),
+            },
+            ...this.authorization(auth.kind, auth.scopes, props),
           },
-          ...this.authorization(auth.kind, auth.scopes, props),
         });
         methods.set(routeKey(method, route.path), created);
         this.acknowledgeAuthorization(created, route, auth.kind);
       }
     }
     this.methods = methods;
+    this.resources = resources;
+
+    // The root counts too.
+    const apiResources = resources.size + 1;
+    if (apiResources > API_RESOURCES_QUOTA) {
+      Annotations.of(this).addWarningV2(
+        '@platform/edge:api-resources-quota',
+        `the API has ${apiResources} resources (path segments), over API Gateway's default quota of ${API_RESOURCES_QUOTA} per REST API: request an increase of "Resources per API" before deploying`,
+      );
+    }
   }
 
   private authorization(

@@ -1,16 +1,12 @@
-import { Validations } from 'aws-cdk-lib';
-import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { describeAuth, routeMethods } from '../config/routes';
 import type { ApiConfig } from '../config/types';
+import type { ServicePlacement } from '../stacks/placement';
 import { ApiRoutes } from './api-routes';
 import { CognitoAuth } from './cognito-auth';
 import { JwtAuthorizer } from './jwt-authorizer';
 import { PrivateIngress } from './private-ingress';
-import { RatePlans } from './rate-plans';
 import { PlatformRestApi } from './rest-api';
-import { StageWebAcl } from './stage-web-acl';
 
 /** Properties of an {@link Edge}. */
 export interface EdgeProps {
@@ -24,14 +20,19 @@ export interface EdgeProps {
   readonly privateSubnets: ec2.SubnetSelection;
   /** The port the mesh ingress listens on. */
   readonly ingressPort: number;
+  /**
+   * The stack of each service: a route's methods go to its service's stack.
+   * @default - every route in the edge's stack
+   */
+  readonly placement?: ServicePlacement;
 }
 
 /**
- * The platform's front door: the REST API and stage, its authorizers, routes into the mesh over a
- * VPC link, rate plans, and WAF.
+ * The platform's front door: the REST API, its authorizers, and the routes into the mesh over a VPC
+ * link. Its stage, rate plans and WAF are an {@link ApiStage}, deployed after every route.
  */
 export class Edge extends Construct {
-  /** The REST API, stage, access logs and request validator. */
+  /** The REST API, its access logs and request validator. */
   public readonly restApi: PlatformRestApi;
   /** The private path into the VPC. */
   public readonly ingress: PrivateIngress;
@@ -45,15 +46,8 @@ export class Edge extends Construct {
    * @default - none when `api.auth.jwt` is not set
    */
   public readonly jwt?: JwtAuthorizer;
-  /** The routes' methods. */
+  /** The routes' resources and methods. */
   public readonly routes: ApiRoutes;
-  /** The usage plans and API keys. */
-  public readonly ratePlans: RatePlans;
-  /**
-   * The web ACL.
-   * @default - none when `api.waf.enabled` is false
-   */
-  public readonly webAcl?: StageWebAcl;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -61,8 +55,6 @@ export class Edge extends Construct {
 
     this.restApi = new PlatformRestApi(this, 'RestApi', {
       platformName,
-      stageName: api.stageName,
-      throttle: api.throttle,
       accessLogRetention: api.accessLogRetentionDays,
       manageAccountLogRole: api.manageAccountLogRole,
     });
@@ -77,13 +69,7 @@ export class Edge extends Construct {
       this.cognito = new CognitoAuth(this, 'Cognito', { platformName, ...api.auth.cognito });
     }
     if (api.auth?.jwt) {
-      const routeScopes = Object.fromEntries(
-        routeMethods(api.routes).flatMap(({ key, route }) => {
-          const auth = describeAuth(route.auth);
-          return auth.kind === 'jwt' ? [[key, auth.scopes]] : [];
-        }),
-      );
-      this.jwt = new JwtAuthorizer(this, 'Jwt', { platformName, ...api.auth.jwt, routeScopes });
+      this.jwt = new JwtAuthorizer(this, 'Jwt', { platformName, ...api.auth.jwt, routes: api.routes });
     }
 
     this.routes = new ApiRoutes(this, 'Routes', {
@@ -93,31 +79,7 @@ export class Edge extends Construct {
       routes: api.routes,
       cognito: this.cognito,
       jwt: this.jwt,
+      placement: props.placement,
     });
-
-    this.ratePlans = new RatePlans(this, 'RatePlans', {
-      platformName,
-      stage: this.restApi.stage,
-      plans: api.ratePlans ?? {},
-      methods: this.routes.methods,
-    });
-
-    if (api.waf?.enabled ?? true) {
-      this.webAcl = new StageWebAcl(this, 'Waf', {
-        platformName,
-        stage: this.restApi.stage,
-        ratePerIpPer5Minutes: api.waf?.ratePerIpPer5Minutes,
-      });
-    } else {
-      Validations.of(this.restApi.stage).acknowledge({
-        id: 'AwsSolutions-APIG3',
-        reason: 'WAF is turned off in the platform config (api.waf.enabled: false).',
-      });
-    }
-  }
-
-  /** The deployed stage. */
-  public get stage(): apigw.Stage {
-    return this.restApi.stage;
   }
 }

@@ -2,18 +2,19 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { BundledFunction } from '../common/bundled-function';
-import type { JwtAuthConfig } from '../config/types';
+import { jwtAuthorizerEnvironment } from '../config/routes';
+import type { JwtAuthConfig, RouteConfig } from '../config/types';
 
 /** Properties of a {@link JwtAuthorizer}. */
 export interface JwtAuthorizerProps extends JwtAuthConfig {
   /** The platform's name; the authorizer is called `<name>-jwt`. */
   readonly platformName: string;
   /**
-   * The scopes each route behind this authorizer requires, keyed `'<METHOD> <path>'`; an empty list
-   * means any valid token. Every policy the authorizer returns covers all of these routes, which is
-   * what makes a cached policy right for every route it is reused on.
+   * The API's routes: the authorizer is given the scopes of each JWT route that requires some. Every
+   * policy it returns covers all of them, which is what makes a cached policy right for every route
+   * it is reused on.
    */
-  readonly routeScopes: Record<string, string[]>;
+  readonly routes: readonly RouteConfig[];
 }
 
 /**
@@ -32,12 +33,7 @@ export class JwtAuthorizer extends Construct {
     this.handler = new BundledFunction(this, 'Handler', {
       source: 'authorizer',
       description: `Verifies JWTs from ${props.issuer} for the ${props.platformName} API`,
-      environment: {
-        JWT_ISSUER: props.issuer,
-        JWT_AUDIENCE: props.audience.join(','),
-        ...(props.jwksUri ? { JWKS_URI: props.jwksUri } : {}),
-        ROUTE_SCOPES: JSON.stringify(props.routeScopes),
-      },
+      environment: jwtAuthorizerEnvironment(props, props.routes),
       // The JWKS fetch times out well before this; verification itself takes about a millisecond.
       timeout: Duration.seconds(5),
     });

@@ -3,20 +3,12 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ThrottleConfig } from '../config/types';
 import { platformNames } from '../platform-names';
 
 /** Properties of a {@link PlatformRestApi}. */
 export interface PlatformRestApiProps {
   /** The platform's name; the API is called `<name>-api`. */
   readonly platformName: string;
-  /**
-   * The stage's name.
-   * @default 'prod'
-   */
-  readonly stageName?: string;
-  /** The stage-wide default token bucket, applied to every method. */
-  readonly throttle: ThrottleConfig;
   /**
    * Days to keep the access logs.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -33,7 +25,7 @@ export interface PlatformRestApiProps {
  * The fields of each access-log line: one JSON object a request, with what operators look for
  * when a call fails or costs too much (caller, key, authorizer outcome, latencies).
  */
-const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   JSON.stringify({
     requestId: apigw.AccessLogField.contextRequestId(),
     requestTime: apigw.AccessLogField.contextRequestTime(),
@@ -56,15 +48,14 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 );
 
 /**
- * The platform's REST API and its one stage: regional endpoint, JSON access logs with retention,
- * execution logs at ERROR level, X-Ray tracing, detailed metrics, a stage-wide default throttle and
- * a request validator for the methods to use.
+ * The platform's REST API: regional endpoint, the access log group its stage writes to (with
+ * retention, and a metric of throttled requests), and a request validator for the methods to use.
+ * Its deployment and stage are an {@link ApiStage}, created after every method, which may be in
+ * other stacks.
  */
 export class PlatformRestApi extends Construct {
   /** The REST API. */
   public readonly api: apigw.RestApi;
-  /** The deployed stage. */
-  public readonly stage: apigw.Stage;
   /** The stage's access logs. */
   public readonly accessLogGroup: logs.LogGroup;
   /** Validates required headers, path parameters and query strings before any integration runs. */
@@ -91,23 +82,9 @@ export class PlatformRestApi extends Construct {
       cloudWatchRole: manageAccountLogRole,
       // Other APIs in the region use the same account setting: keep the role if this stack goes.
       cloudWatchRoleRemovalPolicy: manageAccountLogRole ? RemovalPolicy.RETAIN : undefined,
-      deployOptions: {
-        stageName: props.stageName ?? 'prod',
-        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: ACCESS_LOG_FORMAT,
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        tracingEnabled: true,
-        metricsEnabled: true,
-        throttlingRateLimit: props.throttle.rateLimit,
-        throttlingBurstLimit: props.throttle.burstLimit,
-      },
+      // The stage is an ApiStage: its deployment must follow methods that may be in other stacks.
+      deploy: false,
     });
-    this.stage = this.api.deploymentStage;
-    // The stack outputs the stage URL under a stable name (ApiUrl); this output would repeat it
-    // under a generated one.
-    this.api.node.tryRemoveChild('Endpoint');
-
     this.throttledRequests = new logs.MetricFilter(this, 'ThrottledRequests', {
       logGroup: this.accessLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),

@@ -1,5 +1,6 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { ServicePlacement } from '../stacks/placement';
 import type { ServiceModel } from './service-model';
 
 /** What every mesh backend is given: the services, and where the API's traffic comes in. */
@@ -14,4 +15,9 @@ export interface MeshBackendProps {
   readonly targetGroup: elbv2.INetworkTargetGroup;
   /** The API load balancer's security group: the only source the ingress admits. */
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /**
+   * The stack of each service's resources.
+   * @default - every service in the backend's own stack
+   */
+  readonly placement?: ServicePlacement;
 }

@@ -566,6 +566,70 @@ describe('auth.jwt', () => {
   ])('accepts %s = %p', (field, value) => expectValid(`api.auth.jwt.${field}`, value));
 });
 
+describe('the JWT authorizer\'s environment', () => {
+  /** The valid config with `count` more JWT routes, each requiring `scope`. */
+  const withScopedRoutes = (count: number, scope: string) =>
+    configWith(
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+          `api.routes[${5 + i}]`,
+          { path: `/reports/r${i}`, methods: ['GET'], service: 'orders', auth: { jwtScopes: [scope] } },
+        ]),
+      ),
+    );
+
+  test('is refused over the 4,096 bytes Lambda allows, at api.routes, with the size', () => {
+    // GIVEN 80 routes that each add about 57 bytes of scopes to ROUTE_SCOPES
+    const config = withScopedRoutes(80, 'reports:read-the-quarterly-figures');
+
+    // WHEN / THEN
+    const problems = problemsOf(config);
+    expect(problems).toEqual([
+      {
+        path: 'api.routes',
+        rule: expect.stringMatching(/^the JWT authorizer's environment .* must fit in Lambda's 4096 bytes, got \d{4}: fewer or shorter jwtScopes/),
+      },
+    ]);
+  });
+
+  test('routes that need only a valid token take no room: hundreds of them pass', () => {
+    // GIVEN 300 routes with auth 'jwt'
+    const config = configWith(
+      Object.fromEntries(
+        Array.from({ length: 300 }, (_, i) => [`api.routes[${5 + i}]`, { path: `/reports/r${i}`, methods: ['GET'], service: 'orders', auth: 'jwt' }]),
+      ),
+    );
+
+    // WHEN / THEN
+    expect(problemsOf(config)).toEqual([]);
+  });
+
+  test('a few scoped routes pass', () => {
+    expect(problemsOf(withScopedRoutes(5, 'reports:read'))).toEqual([]);
+  });
+});
+
+describe('serviceStacks', () => {
+  test.each<Case>([
+    ['serviceStacks', -1, 'must be an integer from 0 to 99, got -1'],
+    ['serviceStacks', 100, 'must be an integer from 0 to 99, got 100'],
+    ['serviceStacks', 2.5, 'must be an integer from 0 to 99, got 2.5'],
+    ['serviceStacks', '3', "must be an integer from 0 to 99, got '3'"],
+  ])('%s = %p', (...args) => expectOneProblem(args));
+
+  test.each([0, 1, 99])('accepts %p', (value) => expectValid('serviceStacks', value));
+
+  test('refuses a token: the count decides the stacks at synth', () => {
+    // GIVEN a count only known at deploy time
+    const count = new CfnParameter(new Stack(), 'Count', { type: 'Number' }).valueAsNumber;
+
+    // WHEN / THEN
+    expect(problemsOf(configWith({ serviceStacks: count }))).toEqual([
+      { path: 'serviceStacks', rule: 'must be a number known at synth (it decides the stacks), got a token' },
+    ]);
+  });
+});
+
 describe('log retention', () => {
   const paths = ['api.accessLogRetentionDays', 'network.flowLogRetentionDays', 'mesh.logRetentionDays'];
 

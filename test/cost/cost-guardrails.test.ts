@@ -1,10 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { PlatformConfig } from '../../lib/config/types';
-import { PlatformStack } from '../../lib/platform';
+import { Platform } from '../../lib/platform';
 import { referenceConfig, testApp } from '../helpers';
 
+/** The template of a platform that fits in one stack. */
 function synth(config: PlatformConfig): Template {
-  return Template.fromStack(new PlatformStack(testApp(), 'Test', { config }));
+  const platform = new Platform(testApp(), { config });
+  expect(platform.stacks).toEqual([platform.coreStack]);
+  return Template.fromStack(platform.coreStack);
 }
 
 /** The parts of a CloudFormation Fn::Join as one string, tokens shown as `<…>`. */
@@ -199,7 +202,7 @@ describe('the cost guardrails', () => {
           BUDGET_NAME: { Ref: Match.stringLikeRegexp('CostBudget') },
           BUDGET_LIMIT_USD: '500',
           TRIP_ON_BUDGET_PERCENT: '100',
-          STAGE_NAME: { Ref: Match.stringLikeRegexp('DeploymentStage') },
+          STAGE_NAME: { Ref: Match.stringLikeRegexp('^ApiStage') },
         }),
       },
     });

@@ -14,7 +14,7 @@ describe('RatePlans', () => {
       UsagePlanName: 'shop-free',
       Throttle: { RateLimit: 5, BurstLimit: 10 },
       Quota: { Limit: 10000, Period: 'MONTH' },
-      ApiStages: [{ ApiId: { Ref: Match.stringLikeRegexp('Api') }, Stage: { Ref: Match.stringLikeRegexp('DeploymentStage') } }],
+      ApiStages: [{ ApiId: { Ref: Match.stringLikeRegexp('Api') }, Stage: { Ref: Match.stringLikeRegexp('^ApiStage') } }],
     });
   });
 
@@ -47,7 +47,7 @@ describe('RatePlans', () => {
     const after = synthEdge(tuned.api).template.toJSON();
     // THEN exactly one value differs, the free plan's burst
     const differences = diff(before, after);
-    expect(differences).toEqual([{ path: expect.stringMatching(/^Resources\.EdgeRatePlansfree[0-9A-F]+\.Properties\.Throttle\.BurstLimit$/), before: 10, after: 25 }]);
+    expect(differences).toEqual([{ path: expect.stringMatching(/^Resources\.ApiRatePlansfree[0-9A-F]+\.Properties\.Throttle\.BurstLimit$/), before: 10, after: 25 }]);
   });
 });
 

@@ -24,7 +24,7 @@ describe('StageWebAcl', () => {
       ],
     });
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      ResourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/stages/'), { Ref: Match.stringLikeRegexp('DeploymentStage') }])] },
+      ResourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/stages/'), { Ref: Match.stringLikeRegexp('^ApiStage') }])] },
     });
   });
 

@@ -1,10 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { PlatformConfig } from '../../lib/config/types';
-import { PlatformStack } from '../../lib/platform';
+import { Platform } from '../../lib/platform';
 import { referenceConfig, testApp } from '../helpers';
 
+/** The template of a platform that fits in one stack. */
 function synth(config: PlatformConfig): Template {
-  return Template.fromStack(new PlatformStack(testApp(), 'Test', { config }));
+  const platform = new Platform(testApp(), { config });
+  expect(platform.stacks).toEqual([platform.coreStack]);
+  return Template.fromStack(platform.coreStack);
 }
 
 /** The one resource of a type whose properties match, as its logical ID and properties. */
@@ -142,7 +145,7 @@ describe('the App Mesh backend', () => {
     });
     expect(node.Spec.ServiceDiscovery.AWSCloudMap).toEqual({
       NamespaceName: 'shop.local',
-      ServiceName: { 'Fn::GetAtt': [expect.stringMatching(/Namespaceorders/), 'Name'] },
+      ServiceName: { 'Fn::GetAtt': [expect.stringMatching(/ordersDiscovery/), 'Name'] },
       Attributes: [{ Key: 'ECS_TASK_DEFINITION_FAMILY', Value: 'shop-orders-v2' }],
     });
     expect(node.Spec.Logging).toEqual({ AccessLog: { File: { Path: '/dev/stdout' } } });
@@ -199,19 +202,49 @@ describe('the App Mesh backend', () => {
     // THEN
     const routes = Object.values(template.findResources('AWS::AppMesh::GatewayRoute'))
       .map((r) => r.Properties)
-      .sort((a, b) => a.Spec.Priority - b.Spec.Priority)
-      .map((p) => ({ name: p.GatewayRouteName, match: p.Spec.HttpRoute.Match, target: p.Spec.HttpRoute.Action.Target.VirtualService.VirtualServiceName }));
+      .sort((a, b) => a.Spec.Priority - b.Spec.Priority || a.GatewayRouteName.localeCompare(b.GatewayRouteName))
+      .map((p) => ({
+        name: p.GatewayRouteName,
+        priority: p.Spec.Priority,
+        match: p.Spec.HttpRoute.Match,
+        target: p.Spec.HttpRoute.Action.Target.VirtualService.VirtualServiceName,
+      }));
     const target = (service: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`${service}VirtualService`)), 'VirtualServiceName'] });
+    // Exact paths first, then regexes, then prefixes, longer before shorter (0 is tried first).
     expect(routes).toEqual([
-      { name: 'orders-0', match: { Path: { Exact: '/orders' } }, target: target('orders') },
-      { name: 'orders-1', match: { Path: { Exact: '/health' } }, target: target('orders') },
-      { name: 'orders-2', match: { Path: { Regex: '^/orders/[^/]+$' } }, target: target('orders') },
-      { name: 'inventory-3', match: { Prefix: '/inventory/' }, target: target('inventory') },
+      { name: 'orders-0', priority: 0, match: { Path: { Exact: '/orders' } }, target: target('orders') },
+      { name: 'orders-2', priority: 0, match: { Path: { Exact: '/health' } }, target: target('orders') },
+      { name: 'orders-1', priority: 100 + 399 - '^/orders/[^/]+$'.length, match: { Path: { Regex: '^/orders/[^/]+$' } }, target: target('orders') },
+      { name: 'inventory-0', priority: 500 + 499 - '/inventory/'.length, match: { Prefix: '/inventory/' }, target: target('inventory') },
     ]);
     const prefixRoute = Object.values(template.findResources('AWS::AppMesh::GatewayRoute')).find(
-      (r) => r.Properties.GatewayRouteName === 'inventory-3',
+      (r) => r.Properties.GatewayRouteName === 'inventory-0',
     )!;
     expect(prefixRoute.Properties.Spec.HttpRoute.Action.Rewrite).toEqual({ Prefix: { DefaultPrefix: 'DISABLED' } });
+  });
+
+  test('a service\'s gateway routes keep their names and priorities when another service gets routes', () => {
+    // GIVEN the reference platform and one with a service 'billing' routed from /billing/{id} and /a
+    const config = referenceConfig();
+    const grown = structuredClone(config) as any;
+    grown.mesh.services.billing = { port: 8080, versions: { v1: { image: 'public.ecr.aws/shop/billing:1.0', weight: 100 } } };
+    grown.api.routes.push(
+      { path: '/billing/{id}', methods: ['GET'], service: 'billing', auth: 'jwt' },
+      { path: '/a', methods: ['GET'], service: 'billing', auth: 'jwt' },
+    );
+    const routesOf = (t: Template) =>
+      Object.values(t.findResources('AWS::AppMesh::GatewayRoute'))
+        .map((r) => r.Properties)
+        .filter((p) => !p.GatewayRouteName.startsWith('billing-'))
+        .map((p) => [p.GatewayRouteName, p.Spec.Priority, p.Spec.HttpRoute.Match])
+        .sort();
+
+    // WHEN
+    const after = synth(grown);
+
+    // THEN the other services' routes are the same resources with the same names and priorities
+    expect(routesOf(after)).toEqual(routesOf(template));
+    expect(after.findResources('AWS::AppMesh::GatewayRoute', { Properties: { GatewayRouteName: Match.stringLikeRegexp('^billing-') } })).not.toEqual({});
   });
 
   test('a version\'s task: certificates written first, then Envoy, then the app once Envoy is healthy', () => {
@@ -290,7 +323,7 @@ describe('the App Mesh backend', () => {
       TaskDefinition: { Ref: Match.stringLikeRegexp('ordersv2Task') },
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
       DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-      ServiceRegistries: [{ RegistryArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Namespaceorders'), 'Arn'] } }],
+      ServiceRegistries: [{ RegistryArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ordersDiscovery'), 'Arn'] } }],
     });
   });
 
@@ -354,8 +387,13 @@ describe('the mesh certificates', () => {
       DnsNames: ['inventory.shop.local', 'v1.inventory.shop.local'],
       ValidityDays: '365',
       Generation: '1',
-      CaVersionId: { 'Fn::GetAtt': [Match.stringLikeRegexp('CertificatesCa'), 'VersionId'] },
+      CaSecretArn: { Ref: Match.stringLikeRegexp('^MeshCertificatesCaSecret') },
     });
+    // Issued after the CA, by dependency rather than an attribute (which would be an export across stacks).
+    for (const leaf of Object.values(template.findResources('Custom::MeshCertificate'))) {
+      expect(leaf.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MeshCertificatesCa[0-9A-F]{8}$/)]));
+      expect(JSON.stringify(leaf.Properties)).not.toMatch(/CaVersionId/);
+    }
     template.hasResourceProperties('Custom::MeshCertificate', { CommonName: 'ingress', DnsNames: ['ingress.shop.local'] });
     template.resourceCountIs('Custom::MeshCertificate', 4);
   });

@@ -1,9 +1,12 @@
 import * as appmesh from 'aws-cdk-lib/aws-appmesh';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { mirrorIn, oneStack, partIn } from '../../stacks/placement';
+import { addMeshCallRules } from '../mesh-call-rules';
 import { MeshCluster } from '../mesh-cluster';
 import type { MeshBackendProps } from '../mesh-backend';
-import { AppMeshService, versionProxyId } from './app-mesh-service';
-import { IngressGateway, INGRESS_PROXY_ID } from './ingress-gateway';
+import { AppMeshService } from './app-mesh-service';
+import { IngressGateway } from './ingress-gateway';
 import { MeshCertificates } from './mesh-certificates';
 import { platformNames } from '../../platform-names';
 
@@ -12,15 +15,18 @@ import { platformNames } from '../../platform-names';
  * mutual TLS between every pair of proxies with certificates from the mesh's own CA, weighted
  * routes, and a virtual gateway as the ingress.
  *
+ * The mesh, the cluster, the CA and the ingress are created here; each service is created in the
+ * stack `placement` gives it, under a construct with this one's id.
+ *
  * AWS ended support for App Mesh on 2026-09-30: its resources can no longer be created, and
  * CloudFormation Validate warns (W3696) on each of them.
  */
 export class AppMeshBackend extends Construct {
   /** The mesh. */
   public readonly mesh: appmesh.Mesh;
-  /** Cluster, discovery and security groups. */
+  /** Cluster, namespace and the ingress's security group. */
   public readonly cluster: MeshCluster;
-  /** The CA and the proxies' certificates. */
+  /** The CA, which issues the proxies' certificates. */
   public readonly certificates: MeshCertificates;
   /** The services by name. */
   public readonly services: ReadonlyMap<string, AppMeshService>;
@@ -30,6 +36,8 @@ export class AppMeshBackend extends Construct {
   constructor(scope: Construct, id: string, props: MeshBackendProps) {
     super(scope, id);
     const { model } = props;
+    const placement = props.placement ?? oneStack(Stack.of(this));
+    const partOf = (stack: Stack) => mirrorIn(stack, this);
 
     this.cluster = new MeshCluster(this, 'Cluster', {
       model,
@@ -40,32 +48,30 @@ export class AppMeshBackend extends Construct {
       meshName: platformNames.mesh(model.platformName),
       egressFilter: appmesh.MeshFilterType.DROP_ALL,
     });
-
     this.certificates = new MeshCertificates(this, 'Certificates', {
       platformName: model.platformName,
       generation: model.certificates.generation,
       validityDays: model.certificates.validityDays,
-      proxies: [
-        // The common name is the short proxy id (X.509 allows 64 characters); peers check the DNS names.
-        { id: INGRESS_PROXY_ID, commonName: INGRESS_PROXY_ID, dnsNames: [model.ingress.dnsName] },
-        ...model.services.flatMap((service) =>
-          service.versions.map((version) => {
-            const proxyId = versionProxyId(service.name, version.name);
-            return { id: proxyId, commonName: proxyId, dnsNames: [service.dnsName, `${version.name}.${service.dnsName}`] };
-          }),
-        ),
-      ],
+    });
+    this.gateway = new IngressGateway(this, 'Ingress', {
+      mesh: this.mesh,
+      model,
+      cluster: this.cluster,
+      subnets: props.subnets,
+      targetGroup: props.targetGroup,
+      certificates: this.certificates,
     });
 
     const services = new Map<string, AppMeshService>();
     for (const service of model.services) {
       services.set(
         service.name,
-        new AppMeshService(this, service.name, {
+        new AppMeshService(partOf(placement.stackOf(service.name)), service.name, {
           mesh: this.mesh,
           model,
           service,
           cluster: this.cluster,
+          gateway: this.gateway.virtualGateway,
           subnets: props.subnets,
           certificates: this.certificates,
         }),
@@ -73,14 +79,11 @@ export class AppMeshBackend extends Construct {
     }
     this.services = services;
 
-    this.gateway = new IngressGateway(this, 'Ingress', {
-      mesh: this.mesh,
+    addMeshCallRules({
       model,
-      virtualServices: new Map([...services].map(([name, service]) => [name, service.virtualService])),
-      cluster: this.cluster,
-      subnets: props.subnets,
-      targetGroup: props.targetGroup,
-      certificates: this.certificates,
+      securityGroups: new Map([...services].map(([name, service]) => [name, service.securityGroup])),
+      ingressSecurityGroup: this.cluster.ingressSecurityGroup,
+      scopeOf: (from, to) => partIn(partOf(placement.laterOf(from, to)), 'CallRules'),
     });
   }
 }

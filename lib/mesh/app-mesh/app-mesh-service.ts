@@ -4,9 +4,11 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import type { MeshCluster } from '../mesh-cluster';
+import { type MeshCluster, meshSecurityGroup } from '../mesh-cluster';
 import type { ResolvedService, ServiceModel } from '../service-model';
+import { gatewayRoutePathMatch, gatewayRoutePriority } from './ingress-gateway';
 import type { MeshCertificates } from './mesh-certificates';
 import { mutualTls } from './mutual-tls';
 import { ProxyTask } from './proxy-task';
@@ -20,11 +22,13 @@ export interface AppMeshServiceProps {
   readonly model: ServiceModel;
   /** The service to render. */
   readonly service: ResolvedService;
-  /** Cluster, discovery and security groups. */
+  /** The cluster and the namespace. */
   readonly cluster: MeshCluster;
+  /** The mesh ingress, which gets a gateway route for each path the API sends to this service. */
+  readonly gateway: appmesh.IVirtualGateway;
   /** The private subnets tasks run in. */
   readonly subnets: ec2.SubnetSelection;
-  /** The proxies' certificates, by proxy id. */
+  /** The mesh CA, which issues the versions' certificates. */
   readonly certificates: MeshCertificates;
 }
 
@@ -42,10 +46,11 @@ export interface AppMeshServiceVersion {
 export const versionProxyId = platformNames.virtualNode;
 
 /**
- * A service in App Mesh: a virtual service answering at `<service>.<namespace>`, a virtual router
- * whose route splits traffic over the versions by weight (with retries and a request timeout), and
- * per version a virtual node (mTLS STRICT, outlier detection, backends only the declared calls) run
- * by a Fargate service with an Envoy sidecar.
+ * A service in App Mesh: a virtual service answering at `<service>.<namespace>` (a Cloud Map name
+ * where all its versions' tasks register), a virtual router whose route splits traffic over the
+ * versions by weight (with retries and a request timeout), the ingress's gateway routes to it, a
+ * security group shared by its versions, and per version a virtual node (mTLS STRICT, outlier
+ * detection, backends only the declared calls) run by a Fargate service with an Envoy sidecar.
  */
 export class AppMeshService extends Construct {
   /** The virtual service. */
@@ -58,6 +63,12 @@ export class AppMeshService extends Construct {
   public readonly versions: ReadonlyMap<string, AppMeshServiceVersion>;
   /** The containers' logs, of all versions. */
   public readonly logGroup: logs.LogGroup;
+  /** The Cloud Map name `<service>.<namespace>`. */
+  public readonly discovery: servicediscovery.Service;
+  /** The security group of all its versions' tasks. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The ingress's routes to the service, one per path the API sends to it. */
+  public readonly gatewayRoutes: appmesh.GatewayRoute[];
 
   constructor(scope: Construct, id: string, props: AppMeshServiceProps) {
     super(scope, id);
@@ -67,6 +78,16 @@ export class AppMeshService extends Construct {
       retention: model.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.discovery = new servicediscovery.Service(this, 'Discovery', {
+      namespace: cluster.namespace,
+      name: service.name,
+      description: `All versions of ${service.name}`,
+      dnsRecordType: servicediscovery.DnsRecordType.A,
+      dnsTtl: Duration.seconds(10),
+      // ECS marks a stopping task unhealthy before it goes, so callers stop picking it.
+      customHealthCheck: { failureThreshold: 1 },
+    });
+    this.securityGroup = meshSecurityGroup(this, 'SecurityGroup', cluster.cluster.vpc, `${model.platformName} service ${service.name}: from its declared callers only`);
 
     this.virtualRouter = new appmesh.VirtualRouter(this, 'Router', {
       mesh,
@@ -97,7 +118,7 @@ export class AppMeshService extends Construct {
       const virtualNode = new appmesh.VirtualNode(this, `${version.name}Node`, {
         mesh,
         virtualNodeName: proxyId,
-        serviceDiscovery: appmesh.ServiceDiscovery.cloudMap(cluster.discovery.get(service.name)!, { ECS_TASK_DEFINITION_FAMILY: family }),
+        serviceDiscovery: appmesh.ServiceDiscovery.cloudMap(this.discovery, { ECS_TASK_DEFINITION_FAMILY: family }),
         listeners: [
           appmesh.VirtualNodeListener.http({
             port,
@@ -128,7 +149,12 @@ export class AppMeshService extends Construct {
         memoryMiB: version.memoryMiB,
         logGroup: this.logGroup,
         meshResourceArn: virtualNode.virtualNodeArn,
-        certificate: certificates.certificate(proxyId),
+        certificate: certificates.issue(this, {
+          id: proxyId,
+          // The common name is the short proxy id (X.509 allows 64 characters); peers check the DNS names.
+          commonName: proxyId,
+          dnsNames: [service.dnsName, `${version.name}.${service.dnsName}`],
+        }),
         interceptPorts: [port],
       });
       const app = proxy.taskDefinition.addContainer('app', {
@@ -146,12 +172,12 @@ export class AppMeshService extends Construct {
         desiredCount: version.desiredCount,
         assignPublicIp: false,
         vpcSubnets: props.subnets,
-        securityGroups: [cluster.securityGroups.get(service.name)!],
+        securityGroups: [this.securityGroup],
         circuitBreaker: { enable: true, rollback: true },
         minHealthyPercent: 100,
         maxHealthyPercent: 200,
       });
-      ecsService.associateCloudMapService({ service: cluster.discovery.get(service.name)! });
+      ecsService.associateCloudMapService({ service: this.discovery });
       if (version.autoscaling) {
         ecsService
           .autoScaleTaskCount({ minCapacity: version.autoscaling.minCapacity, maxCapacity: version.autoscaling.maxCapacity })
@@ -184,5 +210,19 @@ export class AppMeshService extends Construct {
         timeout: { perRequest: Duration.millis(service.timeoutMs) },
       }),
     });
+  
+    // Named and ordered by the service's own paths, so that other services' routes never rename them.
+    this.gatewayRoutes = service.ingressPaths.map(
+      (match, index) =>
+        new appmesh.GatewayRoute(this, `GatewayRoute${index}`, {
+          virtualGateway: props.gateway,
+          gatewayRouteName: `${service.name}-${index}`,
+          routeSpec: appmesh.GatewayRouteSpec.http({
+            routeTarget: this.virtualService,
+            match: { path: gatewayRoutePathMatch(match) },
+            priority: gatewayRoutePriority(match),
+          }),
+        }),
+    );
   }
 }

@@ -20,8 +20,6 @@ export interface IngressGatewayProps {
   readonly mesh: appmesh.IMesh;
   /** The resolved services. */
   readonly model: ServiceModel;
-  /** The virtual services by service name. */
-  readonly virtualServices: ReadonlyMap<string, appmesh.IVirtualService>;
   /** Cluster and security groups. */
   readonly cluster: MeshCluster;
   /** The private subnets tasks run in. */
@@ -32,7 +30,8 @@ export interface IngressGatewayProps {
   readonly certificates: MeshCertificates;
 }
 
-function pathMatch(match: IngressPathMatch): appmesh.HttpGatewayRoutePathMatch {
+/** How a gateway route matches an ingress path. */
+export function gatewayRoutePathMatch(match: IngressPathMatch): appmesh.HttpGatewayRoutePathMatch {
   switch (match.kind) {
     case 'exact':
       return appmesh.HttpGatewayRoutePathMatch.exactly(match.path);
@@ -44,30 +43,33 @@ function pathMatch(match: IngressPathMatch): appmesh.HttpGatewayRoutePathMatch {
   }
 }
 
-/** How specific a match is, so that App Mesh tries `/orders/{id}` before a `/` prefix. */
-function specificity(match: IngressPathMatch): number {
+/**
+ * A gateway route's priority (0 first, at most 1000), from how specific its match is, so that App
+ * Mesh tries `/orders/{id}` before a `/` prefix: exact paths first, then regexes, then prefixes, the
+ * longer before the shorter. It depends on the match alone, so a service's routes keep their
+ * priorities whatever other services are added.
+ */
+export function gatewayRoutePriority(match: IngressPathMatch): number {
   switch (match.kind) {
     case 'exact':
-      return 3000 + match.path.length;
+      return 0;
     case 'regex':
-      return 2000 + match.regex.length;
+      return 100 + Math.max(0, 399 - match.regex.length);
     case 'prefix':
-      return 1000 + match.prefix.length;
+      return 500 + Math.max(0, 499 - match.prefix.length);
   }
 }
 
 /**
- * The mesh ingress: a virtual gateway (Envoy on Fargate) in the API load balancer's target group,
- * with a gateway route for each path the API sends to a service. It speaks mutual TLS to every
- * service it routes to.
+ * The mesh ingress: a virtual gateway (Envoy on Fargate) in the API load balancer's target group. It
+ * speaks mutual TLS to every service it routes to; each service adds the gateway routes of the
+ * paths the API sends to it.
  */
 export class IngressGateway extends Construct {
   /** The virtual gateway. */
   public readonly virtualGateway: appmesh.VirtualGateway;
   /** The gateway's ECS service. */
   public readonly ecsService: ecs.FargateService;
-  /** The gateway routes, most specific first. */
-  public readonly gatewayRoutes: appmesh.GatewayRoute[];
   /** The gateway's logs. */
   public readonly logGroup: logs.LogGroup;
 
@@ -88,27 +90,14 @@ export class IngressGateway extends Construct {
       accessLog: appmesh.AccessLog.fromFilePath('/dev/stdout'),
     });
 
-    const matches = routed
-      .flatMap((service) => service.ingressPaths.map((match) => ({ service, match })))
-      .sort((a, b) => specificity(b.match) - specificity(a.match));
-    this.gatewayRoutes = matches.map(({ service, match }, index) =>
-      this.virtualGateway.addGatewayRoute(`Route${index}`, {
-        gatewayRouteName: `${service.name}-${index}`,
-        routeSpec: appmesh.GatewayRouteSpec.http({
-          routeTarget: props.virtualServices.get(service.name)!,
-          match: { path: pathMatch(match) },
-          priority: index,
-        }),
-      }),
-    );
-
     const proxy = new ProxyTask(this, 'Task', {
       family: `${model.platformName}-${INGRESS_PROXY_ID}`,
       cpu: 512,
       memoryMiB: 1024,
       logGroup: this.logGroup,
       meshResourceArn: this.virtualGateway.virtualGatewayArn,
-      certificate: props.certificates.certificate(INGRESS_PROXY_ID),
+      // The common name is the short proxy id (X.509 allows 64 characters); peers check the DNS name.
+      certificate: props.certificates.issue(this, { id: INGRESS_PROXY_ID, commonName: INGRESS_PROXY_ID, dnsNames: [model.ingress.dnsName] }),
       listenerPort: model.ingress.port,
     });
     this.ecsService = new ecs.FargateService(this, 'Service', {

@@ -113,6 +113,8 @@ export class ProxyTask extends Construct {
     });
     writer.addMountPoints({ containerPath: CERTIFICATE_FILES.directory, sourceVolume: 'certs', readOnly: false });
 
+    props.certificate.grantDecrypt(this.taskDefinition.obtainExecutionRole());
+
     this.envoy = this.taskDefinition.addContainer('envoy', {
       image: ecs.ContainerImage.fromRegistry(ENVOY_IMAGE),
       essential: true,

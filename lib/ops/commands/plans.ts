@@ -88,33 +88,112 @@ function flatten(throttle: Throttle | undefined, quota: Quota | undefined, stage
   return fields;
 }
 
-/** The template written by `cdk synth` for the context's environment. */
-function readTemplate(ctx: OpsContext): { file: string; template: any } {
-  const stack = platformNames.stack(ctx.config.name);
-  const file = path.join(ctx.options.cdkOut, `${stack}.template.json`);
-  if (!fs.existsSync(file)) {
+/** A template of the platform in the cloud assembly. */
+interface PlatformTemplate {
+  /** The stack's name. */
+  readonly stack: string;
+  /** The template file's path. */
+  readonly file: string;
+  readonly template: any;
+}
+
+/** The stacks a platform may have: `<name>-platform`, `<name>-services-NN` and `<name>-api`, in deploy order. */
+function platformStackRank(platform: string, stack: string): number | undefined {
+  if (stack === platformNames.stack(platform)) return 0;
+  if (stack === platformNames.apiStack(platform)) return 2;
+  const escaped = platform.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped}-services-\\d{2,}$`).test(stack) ? 1 : undefined;
+}
+
+/**
+ * The templates of the platform's stacks in the cloud assembly that `cdk synth` wrote for the
+ * context's environment, as its manifest.json lists them: one stack, or core, service stacks and
+ * API stack.
+ */
+function readPlatformTemplates(ctx: OpsContext): PlatformTemplate[] {
+  const platform = ctx.config.name;
+  const cdkOut = ctx.options.cdkOut;
+  const synth = `run \`npm run synth -- -c env=${ctx.envName}\``;
+  const manifestFile = path.join(cdkOut, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    const what = fs.existsSync(cdkOut) ? `no ${manifestFile}` : `no cloud assembly ${cdkOut}`;
     throw new OpsError(
-      `no template ${file}: run \`npm run synth -- -c env=${ctx.envName}\` first (its -c env= must match --env ${ctx.envName}; ` +
-        'or point --cdk-out at the cloud assembly)',
+      `${what}: ${synth} first (its -c env= must match --env ${ctx.envName}; or point --cdk-out at the cloud assembly)`,
       EXIT.USAGE,
     );
   }
+  let manifest: any;
   try {
-    return { file, template: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   } catch (err) {
-    throw new OpsError(`${file} is not a template: ${(err as Error).message}`, EXIT.USAGE);
+    throw new OpsError(`${manifestFile} is not a cloud assembly manifest: ${(err as Error).message}; ${synth} again`, EXIT.USAGE);
   }
+
+  const stacks = Object.entries<any>(manifest?.artifacts ?? {})
+    .filter(([, artifact]) => artifact?.type === 'aws:cloudformation:stack')
+    .map(([id, artifact]) => ({
+      stack: String(artifact.properties?.stackName ?? id),
+      templateFile: artifact.properties?.templateFile as string | undefined,
+    }));
+  const ours = stacks
+    .map((s) => ({ ...s, rank: platformStackRank(platform, s.stack) }))
+    .filter((s): s is typeof s & { rank: number } => s.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank || a.stack.localeCompare(b.stack));
+  if (ours.length === 0) {
+    const there = stacks.length > 0 ? `its stacks are ${stacks.map((s) => s.stack).join(', ')}` : 'it has no stacks';
+    throw new OpsError(
+      `no stack of the platform ${platform} (${platformNames.stack(platform)}) in ${manifestFile}, ${there}: ` +
+        `${synth} (its -c env= must match --env ${ctx.envName}) or point --cdk-out at the platform's cloud assembly`,
+      EXIT.USAGE,
+    );
+  }
+
+  return ours.map(({ stack, templateFile }) => {
+    if (!templateFile) {
+      throw new OpsError(`${manifestFile} names no template file for the stack ${stack}: ${synth} again`, EXIT.USAGE);
+    }
+    const file = path.join(cdkOut, templateFile);
+    if (!fs.existsSync(file)) {
+      throw new OpsError(`no template ${file}, which ${manifestFile} lists for the stack ${stack}: ${synth} again`, EXIT.USAGE);
+    }
+    try {
+      return { stack, file, template: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    } catch (err) {
+      throw new OpsError(`${file} is not a template: ${(err as Error).message}`, EXIT.USAGE);
+    }
+  });
 }
 
-/** The usage plans of a template, with their references to the API and the stage resolved to names. */
-export function templatePlans(template: any): TemplatePlan[] {
+/**
+ * The usage plans of a template, with their references to the API and the stage resolved to names:
+ * a `Ref` in the template, or a cross-stack reference (`Fn::GetStackOutput`, `Fn::ImportValue`) to
+ * an output of another of the platform's templates, `stacks` by stack name.
+ */
+export function templatePlans(template: any, stacks: ReadonlyMap<string, any> = new Map()): TemplatePlan[] {
   const resources: Record<string, any> = template?.Resources ?? {};
-  const resolve = (value: unknown, property: string): string => {
+  const resolveIn = (tmpl: any, value: unknown, property: string, depth: number): string | undefined => {
     if (typeof value === 'string') return value;
-    const ref = (value as { Ref?: string } | undefined)?.Ref;
-    const name = ref !== undefined ? resources[ref]?.Properties?.[property] : undefined;
-    return typeof name === 'string' ? name : JSON.stringify(value);
+    if (depth > 4 || value === null || typeof value !== 'object') return undefined;
+    const v = value as Record<string, any>;
+    if (typeof v.Ref === 'string') {
+      const name = tmpl?.Resources?.[v.Ref]?.Properties?.[property];
+      return typeof name === 'string' ? name : undefined;
+    }
+    const stackOutput = v['Fn::GetStackOutput'];
+    if (stackOutput && typeof stackOutput.StackName === 'string' && typeof stackOutput.OutputName === 'string') {
+      const other = stacks.get(stackOutput.StackName);
+      return resolveIn(other, other?.Outputs?.[stackOutput.OutputName]?.Value, property, depth + 1);
+    }
+    const importName = v['Fn::ImportValue'];
+    if (typeof importName === 'string') {
+      for (const other of stacks.values()) {
+        const output = Object.values<any>(other?.Outputs ?? {}).find((o) => o?.Export?.Name === importName);
+        if (output) return resolveIn(other, output.Value, property, depth + 1);
+      }
+    }
+    return undefined;
   };
+  const resolve = (value: unknown, property: string): string => resolveIn(template, value, property, 0) ?? JSON.stringify(value);
   const throttleOf = (t: any): Throttle | undefined => (t ? { rateLimit: t.RateLimit, burstLimit: t.BurstLimit } : undefined);
   return Object.values(resources)
     .filter((resource) => resource?.Type === 'AWS::ApiGateway::UsagePlan')
@@ -229,8 +308,13 @@ function render(diff: PlansDiff, file: string, planCount: number): string {
 }
 
 async function plansDiff(ctx: OpsContext): Promise<number> {
-  const { file, template } = readTemplate(ctx);
-  const expected = templatePlans(template);
+  const templates = readPlatformTemplates(ctx);
+  const byStack = new Map(templates.map((t) => [t.stack, t.template]));
+  const perTemplate = templates.map((t) => ({ file: t.file, plans: templatePlans(t.template, byStack) }));
+  const expected = perTemplate.flatMap((t) => t.plans);
+  // The templates the plans come from; all of them when none has a plan.
+  const sources = perTemplate.filter((t) => t.plans.length > 0).map((t) => t.file);
+  const file = (sources.length > 0 ? sources : templates.map((t) => t.file)).join(', ');
   const apis = await listRestApis(ctx);
   const api = await findPlatformApi(ctx, apis);
   const apiNames = new Map(apis.filter((a) => a.id).map((a) => [a.id!, a.id === api.id ? api.name : `${a.name} (${a.id})`]));
@@ -242,15 +326,23 @@ async function plansDiff(ctx: OpsContext): Promise<number> {
   return result.drift ? EXIT.FAILED_CHECK : EXIT.OK;
 }
 
-/** `plans diff`: the live usage plans against the synthesized template. */
+/** `plans diff`: the live usage plans against the synthesized templates. */
 export const registerPlans: CommandModule = (program, action) => {
   const plans = program.command('plans').description("The rate plans: API Gateway usage plans named '<platform>-<plan>'");
   plans
     .command('diff')
     .description(
-      'Compare the live usage plans (throttle, quota, stages, per-method throttles) with the template in --cdk-out; ' +
+      "Compare the live usage plans (throttle, quota, stages, per-method throttles) with the platform's templates in --cdk-out; " +
         'exit 1 on drift, 0 when none',
     )
-    .addHelpText('after', '\nThe template is <cdk-out>/<platform>-platform.template.json: run `npm run synth -- -c env=<env>` first, with the same environment as --env.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "The usage plans are read from the templates of the platform's stacks that <cdk-out>/manifest.json lists:",
+        '<platform>-platform, and for a platform split into stacks <platform>-services-NN and <platform>-api (where the plans are).',
+        'Run `npm run synth -- -c env=<env>` first, with the same environment as --env.',
+      ].join('\n'),
+    )
     .action(action((ctx) => plansDiff(ctx)));
 };

@@ -25,7 +25,6 @@ export const caProperties = (overrides: Properties = {}): Properties => ({
 export const leafProperties = (overrides: Properties = {}): Properties => ({
   ServiceToken: SERVICE_TOKEN,
   CaSecretArn: CA_SECRET_ARN,
-  CaVersionId: 'ca-version-1',
   SecretArn: LEAF_SECRET_ARN,
   CommonName: 'v1.orders.shop.local',
   DnsNames: ['orders.shop.local', 'v1.orders.shop.local'],

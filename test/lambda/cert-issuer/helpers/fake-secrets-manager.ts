@@ -1,7 +1,8 @@
 /**
  * A Secrets Manager endpoint on 127.0.0.1 for the real AWS SDK (JSON 1.1 protocol): PutSecretValue
  * stores a version under its ClientRequestToken (refusing other contents under the same token, as
- * the service does), GetSecretValue returns a version. Requests are recorded.
+ * the service does) and makes a new version AWSCURRENT; GetSecretValue returns the version asked
+ * for, or without VersionId the AWSCURRENT one. Requests are recorded.
  */
 import { once } from 'node:events';
 import * as http from 'node:http';
@@ -18,6 +19,8 @@ export class FakeSecretsManager {
   public readonly requests: RecordedRequest[] = [];
   /** Secret id → version id → SecretString. */
   public readonly versions = new Map<string, Map<string, string>>();
+  /** Secret id → the version id labelled AWSCURRENT. */
+  public readonly current = new Map<string, string>();
   private readonly server: http.Server;
 
   private constructor() {
@@ -56,16 +59,19 @@ export class FakeSecretsManager {
       if (existing !== undefined && existing !== body.SecretString) {
         return { status: 400, answer: { __type: 'ResourceExistsException', message: 'A resource with the ID you requested already exists.' } };
       }
+      if (existing === undefined) this.current.set(secretId, versionId);
       versions.set(versionId, String(body.SecretString));
       return { status: 200, answer: { ARN: secretId, Name: secretId.split(':').pop(), VersionId: versionId, VersionStages: ['AWSCURRENT'] } };
     }
     if (operation === 'GetSecretValue') {
-      const versionId = String(body.VersionId);
-      const value = versions.get(versionId);
-      if (value === undefined) {
-        return { status: 400, answer: { __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret value for VersionId: ${versionId}` } };
+      const versionId = body.VersionId === undefined ? this.current.get(secretId) : String(body.VersionId);
+      const value = versionId === undefined ? undefined : versions.get(versionId);
+      if (versionId === undefined || value === undefined) {
+        const asked = body.VersionId === undefined ? 'staging label: AWSCURRENT' : `VersionId: ${versionId}`;
+        return { status: 400, answer: { __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret value for ${asked}` } };
       }
-      return { status: 200, answer: { ARN: secretId, VersionId: versionId, SecretString: value } };
+      const stages = this.current.get(secretId) === versionId ? ['AWSCURRENT'] : [];
+      return { status: 200, answer: { ARN: secretId, VersionId: versionId, SecretString: value, VersionStages: stages } };
     }
     return { status: 400, answer: { __type: 'InvalidRequestException', message: `unsupported: ${operation}` } };
   }
