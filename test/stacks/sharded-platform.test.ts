@@ -221,6 +221,21 @@ describe('service stacks', () => {
     );
   });
 
+  test('a platform whose services fit but whose whole does not is built again in service stacks', () => {
+    // GIVEN 12 services: their estimate fits in one stack, with the core and the API stage it does not
+    const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    // WHEN
+    const platform = new Platform(app, { config: generatePlatformConfig(12) });
+    // THEN the one-stack attempt is gone: the app holds exactly the sharded platform's stacks, which synthesize
+    expect(platform.serviceStackCount).toBeGreaterThan(0);
+    expect(app.node.children).toEqual(platform.stacks);
+    const assembly = app.synth();
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual(platform.stacks.map((stack) => stack.stackName).sort());
+    expect(assembly.getStackByName('gen12-platform').template.Resources).not.toHaveProperty(
+      Object.keys(Template.fromStack(platform.apiStack).findResources('AWS::ApiGateway::Stage'))[0],
+    );
+  });
+
   test('a platform that fits is one stack, whatever it could be split into', () => {
     // GIVEN / WHEN
     const platform = new Platform(testApp(), { config: referenceConfig() });
