@@ -107,7 +107,7 @@ export const PHASES: readonly {
   readonly bucketLabel?: string;
 }[] = [
   { label: 'module loading (Module._load: compile and run modules)', fn: /^Module\._load$/, bucket: true },
-  { label: 'construction (PlatformStack constructor)', fn: /^PlatformStack$/, module: /^project:/, bucket: true },
+  { label: 'construction (the Platform constructor)', fn: /^Platform$/, module: /^project:/, bucket: true },
   { label: 'NodejsFunction bundling (tryBundle: esbuild via spawnSync)', fn: /^tryBundle$/, module: /^aws-cdk-lib\/aws-lambda-nodejs$/, bucket: true },
   { label: 'app.synth() (synthesize)', bucketLabel: 'app.synth(): the rest', fn: /^synthesize$/, module: /^aws-cdk-lib\/core$/, bucket: true },
   { label: 'aspects (invokeAspects)', fn: /^invokeAspects(V2)?$/, module: /^aws-cdk-lib\/core$/, bucket: true },

@@ -3,8 +3,8 @@
  * writes bench/RESULTS.md. Nothing here asserts a target: the report says which are met.
  *
  * Options (for working on the bench itself; the report says which were used):
- *   --quick            1 run per synth, 200 services only in the ungated series, no gated synth with the limit lifted,
- *                      fewer authorizer invocations, no npm test
+ *   --quick            1 run per synth, only the largest generated platform profiled, fewer authorizer
+ *                      invocations, no npm test
  *   --skip-synth | --skip-authorizer | --skip-test
  *   --runs=N           runs per synth (default 3)
  *   --out=FILE         where to write the report (default bench/RESULTS.md)
@@ -64,38 +64,24 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** The error of a synth that aws-cdk-lib's own 500-resource check stopped. */
-const hitResourceLimit = (run: SynthRun): boolean => run.child?.errorName === 'TooManyResourcesInStack';
-const failed = (run: SynthRun): boolean => run.child?.ok !== true;
-
 /**
- * The synth cases, in rounds: round 1 runs each case once and decides which follow-up cases a
- * failure calls for; rounds 2…N run every case again in the same order. Interleaving the rounds
- * spreads any drift in the machine's load over all cases instead of biasing the ratios between
- * them. Profiled runs come last.
+ * The synth cases, in rounds: round 1 runs each case once, rounds 2…N run every case again in the
+ * same order. Interleaving the rounds spreads any drift in the machine's load over all cases instead
+ * of biasing the ratios between them. Profiled runs come last.
  */
 async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
   const results: SynthCaseResult[] = [];
-  const plan: SynthCaseResult[] = [];
   const runOnce = async (result: SynthCaseResult, round: number): Promise<SynthRun> => {
     const run = await runSynthOnce(result.case);
     result.runs.push(run);
     log(`  ${result.case.key} run ${round}/${result.case.runs}: ${describeRun(run)}`);
     return run;
   };
-  const add = (c: SynthCase): SynthCaseResult => {
-    const result: SynthCaseResult = { case: c, runs: [] };
-    results.push(result);
-    if (!c.profileOnly) plan.push(result);
-    log(`synth ${c.key}: ${c.label}`);
-    return result;
-  };
-  const base = { cdkJsonContext: true, liftResourceLimit: false, runs: options.runs } as const;
+  const base = { cdkJsonContext: true, runs: options.runs } as const;
   const largest = Math.max(...options.sizes);
   const smallest = Math.min(...options.sizes);
 
-  // Round 1, deciding the follow-ups.
-  const fixed: SynthCase[] = [
+  const cases: SynthCase[] = [
     {
       ...base,
       key: 'baseline',
@@ -108,7 +94,7 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
     {
       ...base,
       key: 'baseline/no-validate',
-      label: 'the same empty stack with CDK_VALIDATION=false (the baseline of the ungated synths)',
+      label: "the same empty stack with CDK_VALIDATION=false: what the baseline is without the validation engine's start",
       target: { kind: 'empty' },
       gated: false,
       cdkValidationOff: true,
@@ -123,81 +109,34 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
       cdkValidationOff: false,
       profile: true,
     },
-  ];
-  for (const c of fixed) await runOnce(add(c), 1);
-  for (const services of options.sizes) {
-    if (options.quick && services !== largest) continue;
-    const target = { kind: 'generated', services } as const;
-    const gated = add({
-      ...base,
-      key: `gen-${services}`,
-      label: `${services} generated services through createPlatformApp, as \`cdk synth\` does`,
-      target,
-      gated: true,
-      cdkValidationOff: false,
-    });
-    const first = await runOnce(gated, 1);
-    if (!failed(first)) continue;
-    // The gated synth failed: measure the synth cost itself, without the gates.
-    let lift = hitResourceLimit(first);
-    const ungated = add({
-      ...base,
-      key: `gen-${services}/ungated`,
-      label: `${services} services, ungated: plain \`new App()\`, CDK_VALIDATION=false${lift ? ", aws-cdk-lib's 500-resource check off (@aws-cdk/core:stackResourceLimit = 0)" : ''}`,
-      target,
-      gated: false,
-      cdkValidationOff: true,
-      liftResourceLimit: lift,
-    });
-    if (!lift && hitResourceLimit(await runOnce(ungated, 1))) {
-      // Ungated fails the same way: one run says so; the synth cost needs the check off.
-      plan.splice(plan.indexOf(ungated), 1);
-      lift = true;
-      await runOnce(
-        add({
-          ...base,
-          key: `gen-${services}/ungated-lifted`,
-          label: `${services} services, ungated, aws-cdk-lib's 500-resource check off`,
-          target,
-          gated: false,
-          cdkValidationOff: true,
-          liftResourceLimit: true,
-        }),
-        1,
-      );
-    } else if (lift) {
-      await runOnce(ungated, 1);
-    }
-    // What the gates themselves cost, once the resource check no longer stops the synth: one
-    // profiled run at each end of the range (the slowest synths of the bench).
-    if (lift && !options.quick && (services === smallest || services === largest)) {
-      add({
+    // Generated platforms, gated as `cdk synth` does; the smallest and the largest are also
+    // profiled, which splits their time into the gates and the rest and shows how each part grows.
+    ...options.sizes.map(
+      (services): SynthCase => ({
         ...base,
-        key: `gen-${services}/gated-lifted`,
-        label: `${services} services through createPlatformApp with aws-cdk-lib's 500-resource check off: what the gates cost at this size`,
-        target,
+        key: `gen-${services}`,
+        label: `${services} generated services (\`serviceStacks\` automatic) through createPlatformApp, as \`cdk synth\` does`,
+        target: { kind: 'generated', services },
         gated: true,
         cdkValidationOff: false,
-        liftResourceLimit: true,
-        runs: 1,
-        profileOnly: true,
-      });
-    }
+        profile: services === largest || (services === smallest && !options.quick),
+      }),
+    ),
+  ];
+  for (const c of cases) {
+    results.push({ case: c, runs: [] });
+    log(`synth ${c.key}: ${c.label}`);
   }
-  // Rounds 2…N.
-  for (let round = 2; round <= options.runs; round++) {
-    log(`synth round ${round}/${options.runs}`);
-    for (const result of plan) {
-      if (result.runs.length < result.case.runs) await runOnce(result, round);
-    }
+  for (let round = 1; round <= options.runs; round++) {
+    if (options.runs > 1) log(`synth round ${round}/${options.runs}`);
+    for (const result of results) if (result.runs.length < result.case.runs) await runOnce(result, round);
   }
   // Profiles.
   for (const result of results) {
-    if (!result.case.profile && !result.case.profileOnly) continue;
+    if (!result.case.profile) continue;
     log(`synth ${result.case.key} under --cpu-prof`);
     const { run, profile } = await profileSynthOnce(result.case);
     if (profile) result.profile = profile;
-    if (result.case.profileOnly) result.runs.push(run);
     log(`  ${result.case.key} (profiled): ${describeRun(run)}`);
   }
   return results;

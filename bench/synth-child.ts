@@ -3,7 +3,8 @@
  *
  * The job names what to synthesize and where to write the result (a JSON {@link SynthChildResult}).
  * The child reports its own phases (module loading, construction, synth), its peak memory
- * (`process.resourceUsage().maxRSS`) and what the cloud assembly holds (from its manifest.json). A
+ * (`process.resourceUsage().maxRSS`) and what the cloud assembly holds, stack by stack (from its
+ * manifest.json and templates). A
  * failed synth is a result too: the time to the failure and the error's first line.
  *
  * Everything is imported lazily, after the clock starts, so "load" is the cost of loading
@@ -19,7 +20,7 @@ export type SynthTarget =
   | { readonly kind: 'empty' }
   /** The reference app (bin/environments/prod) through createPlatformApp, as `cdk synth -c env=prod` does. */
   | { readonly kind: 'reference' }
-  /** A generated platform of `services` services. */
+  /** A generated platform of `services` services (`serviceStacks` left automatic). */
   | { readonly kind: 'generated'; readonly services: number };
 
 export interface SynthJob {
@@ -32,16 +33,17 @@ export interface SynthJob {
   readonly gated: boolean;
   /** Pass cdk.json's context (feature flags) to the App, as the CDK CLI does. */
   readonly cdkJsonContext: boolean;
-  /** Set `@aws-cdk/core:stackResourceLimit` to 0: aws-cdk-lib's 500-resource check is off. */
-  readonly liftResourceLimit: boolean;
   readonly outdir: string;
   readonly resultFile: string;
 }
 
 export interface StackFacts {
+  /** The artifact id in manifest.json (the stack's construct id, which the platform sets to its name). */
   readonly id: string;
   readonly resources: number;
   readonly templateBytes: number;
+  /** Entries of the template's Outputs section. */
+  readonly outputs: number;
   /** The AWS::IAM::Policy with the largest document (minified JSON), if any. */
   readonly largestPolicy?: { readonly logicalId: string; readonly statements: number; readonly bytes: number };
   /**
@@ -70,7 +72,10 @@ export interface SynthChildResult {
   readonly maxRssKiB: number;
   /** Stacks in manifest.json (artifacts of type aws:cloudformation:stack); 0 when there is no manifest. */
   readonly stacks: number;
+  /** Every stack of the assembly, in deploy order when the platform was built (`platform.stacks`), else the manifest's. */
   readonly stackFacts: StackFacts[];
+  /** `platform.serviceStackCount`: 0 when the platform is one stack; absent for the empty stack or when construction failed. */
+  readonly serviceStackCount?: number;
   /** Errors in validation-report.json, when one was written. */
   readonly validationErrors?: number;
   readonly validationWarnings?: number;
@@ -79,7 +84,7 @@ export interface SynthChildResult {
 }
 
 /** The stacks of a cloud assembly, from its manifest.json and templates. */
-export function readAssembly(outdir: string): { stacks: number; stackFacts: StackFacts[] } {
+export function readAssembly(outdir: string, order: readonly string[] = []): { stacks: number; stackFacts: StackFacts[] } {
   const manifestFile = path.join(outdir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) return { stacks: 0, stackFacts: [] };
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
@@ -92,6 +97,7 @@ export function readAssembly(outdir: string): { stacks: number; stackFacts: Stac
     const text = fs.readFileSync(templateFile);
     const template = JSON.parse(text.toString('utf8')) as {
       Resources?: Record<string, { Type?: string; Properties?: { PolicyDocument?: { Statement?: unknown[] } } }>;
+      Outputs?: Record<string, unknown>;
     };
     let largestPolicy: StackFacts['largestPolicy'];
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
@@ -111,10 +117,13 @@ export function readAssembly(outdir: string): { stacks: number; stackFacts: Stac
       id,
       resources: Object.keys(template.Resources ?? {}).length,
       templateBytes: text.length,
+      outputs: Object.keys(template.Outputs ?? {}).length,
       ...(largestPolicy ? { largestPolicy } : {}),
       ...(most ? { mostOverflowPolicies: { role: most[0], count: most[1] } } : {}),
     });
   }
+  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+  stackFacts.sort((a, b) => rank(a.id) - rank(b.id));
   return { stacks: stackFacts.length, stackFacts };
 }
 
@@ -169,13 +178,15 @@ async function main(): Promise<void> {
   const context: Record<string, unknown> = job.cdkJsonContext
     ? JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context
     : {};
-  if (job.liftResourceLimit) context['@aws-cdk/core:stackResourceLimit'] = 0;
 
   let loadMs = 0;
   let constructMs = 0;
   let synthMs = 0;
   let error: unknown;
   let phase: 'load' | 'construct' | 'synth' = 'load';
+  /** The platform's stacks in deploy order, and its number of service stacks, once it is built. */
+  let stackOrder: string[] = [];
+  let serviceStackCount: number | undefined;
   try {
     let synth: () => void;
     if (job.target.kind === 'empty') {
@@ -185,9 +196,8 @@ async function main(): Promise<void> {
       new cdk.Stack(app, 'Empty');
       synth = () => app.synth();
     } else {
-      const { PlatformStack } = await import('../lib/platform');
+      const { Platform } = await import('../lib/platform');
       const { createPlatformApp } = await import('../lib/platform-app');
-      const { platformNames } = await import('../lib/platform-names');
       const { writeRatePlanCosts } = await import('../lib/cost/rate-plan-costs');
       const config =
         job.target.kind === 'reference'
@@ -196,11 +206,13 @@ async function main(): Promise<void> {
       loadMs = lap();
       phase = 'construct';
       const app = job.gated ? createPlatformApp({ outdir: job.outdir, context }) : new cdk.App({ outdir: job.outdir, context });
-      const stack = new PlatformStack(app, platformNames.stack(config.name), { config });
+      const platform = new Platform(app, { config });
+      stackOrder = platform.stacks.map((stack) => stack.artifactId);
+      serviceStackCount = platform.serviceStackCount;
       synth = () => {
         const assembly = app.synth();
         // As bin/app.ts does after synth.
-        writeRatePlanCosts(assembly.directory, stack.cost.ratePlanCosts);
+        writeRatePlanCosts(assembly.directory, platform.cost.ratePlanCosts);
       };
     }
     constructMs = lap();
@@ -228,7 +240,8 @@ async function main(): Promise<void> {
     totalInChildMs: end,
     cpuMs: (usage.user + usage.system) / 1000,
     maxRssKiB: process.resourceUsage().maxRSS,
-    ...readAssembly(job.outdir),
+    ...readAssembly(job.outdir, stackOrder),
+    ...(serviceStackCount !== undefined ? { serviceStackCount } : {}),
     ...validationCounts(job.outdir),
   };
   fs.writeFileSync(job.resultFile, JSON.stringify(result));

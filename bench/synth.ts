@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mainThreadProfile, summarizeCpuProfile, type ProfileSummary } from './cpuprofile';
-import type { SynthChildResult, SynthJob, SynthTarget } from './synth-child';
+import type { StackFacts, SynthChildResult, SynthJob, SynthTarget } from './synth-child';
 import { median } from './stats';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -18,7 +18,7 @@ const CHILD_TIMEOUT_MS = 8 * 60_000;
 
 /** A kind of synth the benchmark runs: what, and through which App. */
 export interface SynthCase {
-  /** Short key, e.g. `gen-200/ungated`. */
+  /** Short key, e.g. `gen-200`. */
   readonly key: string;
   /** What the report calls it. */
   readonly label: string;
@@ -27,12 +27,9 @@ export interface SynthCase {
   /** Run with CDK_VALIDATION=false (aws-cdk-lib's automatic CloudFormation Validate off). */
   readonly cdkValidationOff: boolean;
   readonly cdkJsonContext: boolean;
-  readonly liftResourceLimit: boolean;
   readonly runs: number;
   /** Also run it once more under `node --cpu-prof` and summarise the profile. */
   readonly profile?: boolean;
-  /** Measure it only under `--cpu-prof` (one run): for synths too slow to run twice. */
-  readonly profileOnly?: boolean;
 }
 
 /** One run of a case, as seen from outside (wall time) and inside (the child's result). */
@@ -71,13 +68,38 @@ export interface SynthSummary {
   readonly loadMs: number;
   readonly constructMs: number;
   readonly synthMs: number;
+  /** Resources of all stacks. */
   readonly resources?: number;
+  /** Template bytes of all stacks. */
   readonly templateBytes?: number;
   readonly stacks: number;
+  /** `platform.serviceStackCount` (0: one stack). */
+  readonly serviceStackCount?: number;
+  /** The stack with the most resources, the largest template and the most outputs (each its own maximum). */
+  readonly mostResources?: StackMax;
+  readonly largestTemplate?: StackMax;
+  readonly mostOutputs?: StackMax;
   readonly errorFirstLine?: string;
   readonly validationErrors?: number;
   readonly validationWarnings?: number;
-  readonly profiledOnly: boolean;
+}
+
+/** A per-stack maximum: its value and the stack that has it. */
+export interface StackMax {
+  readonly stack: string;
+  readonly value: number;
+}
+
+/** The stack with the largest `f` (the first in deploy order on a tie). */
+export function stackMax(facts: readonly StackFacts[], f: (s: StackFacts) => number): StackMax | undefined {
+  let best: StackMax | undefined;
+  for (const s of facts) if (!best || f(s) > best.value) best = { stack: s.id, value: f(s) };
+  return best;
+}
+
+/** The stacks of a case's first run that wrote an assembly (the same every run: synth is deterministic). */
+export function stackFactsOf(result: SynthCaseResult): StackFacts[] {
+  return result.runs.find((r) => (r.child?.stackFacts.length ?? 0) > 0)?.child?.stackFacts ?? [];
 }
 
 /** Busy CPU time of the whole machine since boot, ms (Linux /proc/stat: all but idle and iowait). */
@@ -109,7 +131,6 @@ export async function runSynthOnce(c: SynthCase, profileDir?: string): Promise<S
     target: c.target,
     gated: c.gated,
     cdkJsonContext: c.cdkJsonContext,
-    liftResourceLimit: c.liftResourceLimit,
     outdir: path.join(work, 'cdk.out'),
     resultFile: path.join(work, 'result.json'),
   };
@@ -173,8 +194,13 @@ export function summarize(result: SynthCaseResult): SynthSummary {
   const runs = result.runs;
   const children = runs.map((r) => r.child).filter((c): c is SynthChildResult => c !== undefined);
   const first = children[0];
-  const resources = children.find((c) => c.stackFacts.length > 0)?.stackFacts.reduce((n, s) => n + s.resources, 0);
-  const templateBytes = children.find((c) => c.stackFacts.length > 0)?.stackFacts.reduce((n, s) => n + s.templateBytes, 0);
+  const facts = stackFactsOf(result);
+  const resources = facts.length > 0 ? facts.reduce((n, s) => n + s.resources, 0) : undefined;
+  const templateBytes = facts.length > 0 ? facts.reduce((n, s) => n + s.templateBytes, 0) : undefined;
+  const mostResources = stackMax(facts, (s) => s.resources);
+  const largestTemplate = stackMax(facts, (s) => s.templateBytes);
+  const mostOutputs = stackMax(facts, (s) => s.outputs);
+  const serviceStackCount = children.find((c) => c.serviceStackCount !== undefined)?.serviceStackCount;
   return {
     ok: runs.length > 0 && runs.every((r) => r.child?.ok === true),
     runs: runs.length,
@@ -187,12 +213,15 @@ export function summarize(result: SynthCaseResult): SynthSummary {
     ...(resources !== undefined ? { resources } : {}),
     ...(templateBytes !== undefined ? { templateBytes } : {}),
     stacks: first?.stacks ?? 0,
+    ...(serviceStackCount !== undefined ? { serviceStackCount } : {}),
+    ...(mostResources ? { mostResources } : {}),
+    ...(largestTemplate ? { largestTemplate } : {}),
+    ...(mostOutputs ? { mostOutputs } : {}),
     ...(first?.errorFirstLine
       ? { errorFirstLine: first.errorFirstLine }
       : runs.find((r) => r.crash)
         ? { errorFirstLine: `crashed: ${runs.find((r) => r.crash)!.crash}` }
         : {}),
     ...(first?.validationErrors !== undefined ? { validationErrors: first.validationErrors, validationWarnings: first.validationWarnings } : {}),
-    profiledOnly: result.case.profileOnly === true,
   };
 }
