@@ -104,7 +104,7 @@ export class Platform {
     if (config.serviceStacks === undefined && this.serviceStackCount > 0) {
       Annotations.of(this.coreStack).addWarningV2(
         '@platform/stacks:automatic-service-stacks',
-        `serviceStacks is automatic: the ${this.model.services.length} services are spread over ${this.serviceStackCount} service stacks. ` +
+        `serviceStacks is automatic: the ${this.model.services.length} services are spread over ${this.serviceStackCount} service stack${this.serviceStackCount === 1 ? '' : 's'}. ` +
           `Set serviceStacks: ${this.serviceStackCount} in the config so that the count does not grow with the platform, which moves services between stacks`,
       );
     }

@@ -31,7 +31,7 @@ import {
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import { type AuthorizerConfig, loadConfig } from './config';
 import { FetchOnceJwksCache } from './jwks-cache';
-import { buildPolicy, deniedResources, parseMethodArn, tokenScopes } from './policy';
+import { buildPolicy, parseMethodArn, tokenScopes } from './policy';
 
 export type AuthorizerEvent = APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent;
 
@@ -142,9 +142,10 @@ export const handler = async (event: AuthorizerEvent): Promise<APIGatewayAuthori
     const scopes = tokenScopes(payload);
     const scopeSet = new Set(scopes);
     const clientId = [payload.client_id, payload.azp].find((c): c is string => typeof c === 'string') ?? '';
+    const policyDocument = buildPolicy(stage, state.config.routes, scopeSet);
     const result: APIGatewayAuthorizerResult = {
       principalId: sub,
-      policyDocument: buildPolicy(stage, state.config.routes, scopeSet),
+      policyDocument,
       context: { sub, scope: scopes.join(' '), client_id: clientId },
     };
     log('INFO', {
@@ -152,7 +153,8 @@ export const handler = async (event: AuthorizerEvent): Promise<APIGatewayAuthori
       methodArn,
       sub,
       client_id: clientId,
-      deniedRoutes: deniedResources(stage, state.config.routes, scopeSet).length,
+      // Read off the policy rather than computed again: this runs on every verification.
+      deniedRoutes: policyDocument.Statement.reduce((count, statement) => count + (statement.Effect === 'Deny' ? statement.Resource.length : 0), 0),
     });
     return result;
   } catch (err) {

@@ -8,7 +8,7 @@ import type { PlatformConfig } from '../../lib/config/types';
 import { MESH_CERTIFICATE_TAG } from '../../lib/mesh/app-mesh/mesh-certificates';
 import { Platform } from '../../lib/platform';
 import { createPlatformApp } from '../../lib/platform-app';
-import { jumpConsistentHash, STACK_LIMITS } from '../../lib/stacks/service-stacks';
+import { jumpConsistentHash, planServiceStacks, STACK_LIMITS } from '../../lib/stacks/service-stacks';
 import { CDK_CONTEXT, referenceConfig, testApp } from '../helpers';
 
 interface StackArtifact {
@@ -117,6 +117,15 @@ describe('a platform of 200 services', () => {
     expect(references).toBeGreaterThan(1000);
   });
 
+  test('holds in each service stack exactly the resources the layout estimated', () => {
+    // THEN
+    const plan = planServiceStacks(platform.model, platform.config.api.routes, platform.serviceStackCount);
+    const byName = new Map(stacks.map((stack) => [stack.name, Object.keys(stack.template.Resources).length]));
+    const actual = [...platform.serviceStacks].map(([, stack]) => [stack.stackName, byName.get(stack.stackName)]);
+    // The assembly adds no CDK metadata resource here (the CLI's version reporting does).
+    expect(actual).toEqual([...platform.serviceStacks].map(([n, stack]) => [stack.stackName, plan.resources.get(n)]));
+  });
+
   test('deploys in order: the core first, the services after it, the API stage last', () => {
     // THEN
     const byName = new Map(stacks.map((stack) => [stack.name, stack]));
@@ -199,15 +208,15 @@ describe('service stacks', () => {
 
   test('an explicit count is kept without a warning; an automatic one warns to set it', () => {
     // GIVEN / WHEN
-    const explicit = new Platform(testApp(), { config: { ...generatePlatformConfig(20), serviceStacks: 3 } });
-    const automatic = new Platform(testApp(), { config: generatePlatformConfig(20) });
+    const explicit = new Platform(testApp(), { config: { ...generatePlatformConfig(13), serviceStacks: 3 } });
+    const automatic = new Platform(testApp(), { config: generatePlatformConfig(13) });
     // THEN
     expect(explicit.serviceStackCount).toBe(3);
     Annotations.fromStack(explicit.coreStack).hasNoWarning('*', Match.stringLikeRegexp('serviceStacks is automatic'));
     expect(automatic.serviceStackCount).toBeGreaterThan(0);
     Annotations.fromStack(automatic.coreStack).hasWarning(
       '*',
-      Match.stringLikeRegexp(`serviceStacks is automatic: the 20 services are spread over ${automatic.serviceStackCount} service stacks`),
+      Match.stringLikeRegexp(`serviceStacks is automatic: the 13 services are spread over ${automatic.serviceStackCount} service stacks?\\. Set serviceStacks: ${automatic.serviceStackCount} in the config`),
     );
   });
 
