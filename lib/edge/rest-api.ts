@@ -40,6 +40,9 @@ export const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
     integrationStatus: apigw.AccessLogField.contextIntegrationStatus(),
     apiKeyId: apigw.AccessLogField.contextIdentityApiKeyId(),
     principalId: apigw.AccessLogField.contextAuthorizerPrincipalId(),
+    // The calling app: set by the JWT authorizer's context, or the Cognito access token's claim.
+    clientId: '$context.authorizer.client_id',
+    cognitoClientId: '$context.authorizer.claims.client_id',
     authorizerError: '$context.authorizer.error',
     errorMessage: apigw.AccessLogField.contextErrorMessage(),
     wafStatus: '$context.waf.status',

@@ -148,7 +148,7 @@ describe('a platform of 200 services', () => {
     const secretStatements = issuerPolicy.Properties.PolicyDocument.Statement.filter((s: any) => JSON.stringify(s.Action).includes('secretsmanager:'));
     expect(secretStatements).toEqual([
       expect.objectContaining({
-        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
         Condition: { StringEquals: { [`secretsmanager:ResourceTag/${MESH_CERTIFICATE_TAG}`]: 'gen200' } },
       }),
     ]);

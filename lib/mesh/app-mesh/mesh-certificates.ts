@@ -86,7 +86,7 @@ export class MeshCertificates extends Construct {
     const stack = Stack.of(this);
     this.issuer.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
         resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
         conditions: { StringEquals: { [`secretsmanager:ResourceTag/${MESH_CERTIFICATE_TAG}`]: props.platformName } },
       }),
