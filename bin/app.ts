@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeRatePlanCosts, summarizeRatePlanCosts } from '../lib/cost/rate-plan-costs';
+import type { MeshProvider } from '../lib/config/types';
 import { createPlatformApp } from '../lib/platform-app';
 import { Platform } from '../lib/platform';
 import { DEFAULT_ENVIRONMENT, environments } from './environments';
@@ -10,7 +11,11 @@ const config = environments[envName];
 if (!config) {
   throw new Error(`-c env=${envName}: unknown environment; known: ${Object.keys(environments).join(', ')}`);
 }
-const platform = new Platform(app, { config });
+// -c mesh=service-connect renders the same services on the other backend; the config's own is the default.
+const meshProvider: string | undefined = app.node.tryGetContext('mesh');
+const platform = new Platform(app, {
+  config: meshProvider === undefined ? config : { ...config, mesh: { ...config.mesh, provider: meshProvider as MeshProvider } },
+});
 
 const assembly = app.synth();
 // The worst case of each rate plan, beside the templates, and its summary in the synth output.

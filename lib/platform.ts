@@ -6,6 +6,8 @@ import { CostGuardrails } from './cost/cost-guardrails';
 import { ApiStage } from './edge/api-stage';
 import { Edge } from './edge/edge';
 import { AppMeshBackend } from './mesh/app-mesh/app-mesh-backend';
+import type { MeshBackend, MeshBackendProps } from './mesh/mesh-backend';
+import { ServiceConnectBackend } from './mesh/service-connect/service-connect-backend';
 import { resolveServiceModel, type ServiceModel } from './mesh/service-model';
 import { PlatformNetwork } from './network/network';
 import { COST_ALLOCATION_TAG, platformNames } from './platform-names';
@@ -64,8 +66,8 @@ export class Platform {
   public readonly edge: Edge;
   /** The API's deployment, stage, rate plans and WAF. */
   public readonly apiStage: ApiStage;
-  /** The services, in the mesh backend the config names. */
-  public readonly mesh: AppMeshBackend;
+  /** The services, in the mesh backend the config names (`mesh.provider`). */
+  public readonly mesh: MeshBackend;
   /** Budget, spend alarms, dashboard, rate-plan costs and the breaker. */
   public readonly cost: CostGuardrails;
 
@@ -155,14 +157,18 @@ function buildPlatform(scope: Construct, props: PlatformProps, model: ServiceMod
     ingressPort: model.ingress.port,
     placement,
   });
-  const mesh = new AppMeshBackend(coreStack, 'Mesh', {
+  const meshProps: MeshBackendProps = {
     model,
     vpc: network.vpc,
     subnets: network.privateSubnets,
     targetGroup: edge.ingress.targetGroup,
     loadBalancerSecurityGroup: edge.ingress.securityGroup,
     placement,
-  });
+  };
+  const mesh: MeshBackend =
+    model.provider === 'service-connect'
+      ? new ServiceConnectBackend(coreStack, 'Mesh', { ...meshProps, ingressStack: apiStack })
+      : new AppMeshBackend(coreStack, 'Mesh', meshProps);
 
   const apiStage = new ApiStage(apiStack, 'Api', {
     platformName: name,

@@ -226,7 +226,11 @@ export interface AutoscalingConfig {
 export interface ServiceVersionConfig {
   /** The container image by registry reference, for example `public.ecr.aws/acme/orders:1.4`. */
   readonly image: string;
-  /** The version's share of the service's traffic: an integer from 0 to 100; a service's weights sum to 100. */
+  /**
+   * The version's share of the service's traffic: an integer from 0 to 100; a service's weights sum
+   * to 100. On Service Connect a service has at most two versions: the newest (last in natural
+   * order, `v2` before `v10`) is deployed, and its weight is the share it takes at each step.
+   */
   readonly weight: number;
   /**
    * Tasks to run.
@@ -356,8 +360,55 @@ export interface MeshCertificatesConfig {
   readonly validityDays?: number;
 }
 
-/** Which mesh renders the services. */
-export type MeshProvider = 'app-mesh';
+/**
+ * Which mesh renders the services: `'app-mesh'`, AWS App Mesh (Envoy sidecars, mutual TLS, steady
+ * weighted routes; AWS ended it on 2026-09-30, so it can no longer be deployed), or
+ * `'service-connect'`, Amazon ECS Service Connect (TLS from AWS Private CA, canary or linear
+ * deployments; deployable today).
+ */
+export type MeshProvider = 'app-mesh' | 'service-connect';
+
+/** How ECS moves traffic to a new version, on the Service Connect backend. */
+export type RolloutStrategy = 'canary' | 'linear';
+
+/**
+ * How a service's newest version takes over from the one before it, on the Service Connect backend:
+ * its weight is the share of traffic it gets at each step of an ECS deployment.
+ */
+export interface RolloutConfig {
+  /**
+   * `'canary'`: the new version gets its weight in percent for `stepBakeMinutes`, then all traffic.
+   * `'linear'`: it gets its weight more every `stepBakeMinutes` until it has all (weight 3 or more).
+   * @default 'canary'
+   */
+  readonly strategy?: RolloutStrategy;
+  /**
+   * Minutes each step holds before the next (0 to 1440).
+   * @default 10
+   */
+  readonly stepBakeMinutes?: number;
+  /**
+   * Minutes the old version's tasks are kept after the new one has all traffic, so that a rollback
+   * needs no new tasks (0 to 1440; with `stepBakeMinutes`, at most 1980 for a canary: CloudFormation's 33 hours).
+   * @default 10
+   */
+  readonly bakeMinutes?: number;
+}
+
+/** Settings of the Service Connect backend; the App Mesh backend ignores them. */
+export interface ServiceConnectConfig {
+  /**
+   * The ARN of an AWS Private CA (`arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>`)
+   * that issues the services' TLS certificates.
+   * @default - a root CA in short-lived certificate mode is created with the platform (about 50 USD a month)
+   */
+  readonly certificateAuthorityArn?: string;
+  /**
+   * How a version with a weight below 100 is rolled out.
+   * @default - canary, 10-minute steps, 10 minutes of bake time
+   */
+  readonly rollout?: RolloutConfig;
+}
 
 /** The service mesh behind the API. */
 export interface MeshConfig {
@@ -366,6 +417,12 @@ export interface MeshConfig {
    * @default 'app-mesh'
    */
   readonly provider?: MeshProvider;
+  /**
+   * Settings of the Service Connect backend (`provider: 'service-connect'`); the App Mesh backend
+   * ignores them, so one config can be synthesized with either.
+   * @default - a short-lived Private CA, canary rollouts
+   */
+  readonly serviceConnect?: ServiceConnectConfig;
   /**
    * The private DNS namespace services are found in (`<service>.<namespace>`).
    * @default - `<platform name>.local`

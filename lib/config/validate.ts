@@ -1,10 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import { BASE_FUNCTION_ENVIRONMENT, environmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../common/function-environment';
 import { describeAuth, jwtAuthorizerEnvironment, routeMethods } from './routes';
+import { DEFAULT_ROLLOUT, isRolloutProblem, serviceConnectRollout } from '../mesh/service-connect/rollout';
 import type {
   ApiConfig,
   HttpMethod,
   MeshProvider,
+  RolloutStrategy,
   PlatformConfig,
   QuotaPeriod,
   RouteAuth,
@@ -39,9 +41,9 @@ export class PlatformConfigError extends Error {
  *
  * Every problem is collected and thrown at once as a {@link PlatformConfigError}. The walk order is
  * fixed: `name`, `network`, `api` (stage name, throttle, auth, rate plans, routes, access logs, WAF),
- * `mesh` (provider, namespace, ingress, certificates, log retention, then each service: its port,
- * its versions one by one and their weights together, calls, health check, timeout, retries,
- * circuit breaker), `cost` (budget, alert recipients, thresholds, unit prices, spend alarm, key
+ * `mesh` (provider, namespace, Service Connect settings, ingress, certificates, log retention, then
+ * each service: its port, its versions one by one, their weights together and, on Service Connect,
+ * their rollout; calls, health check, timeout, retries, circuit breaker), `cost` (budget, alert recipients, thresholds, unit prices, spend alarm, key
  * warning, breaker: its floor against the throttles `api` read). Numbers that are unresolved CDK
  * tokens (for example from a `CfnParameter`), and strings that contain one, are not range- or
  * pattern-checked. The config is not trusted to match its type: a missing or mistyped field is a
@@ -98,7 +100,15 @@ const MAX_SERVICE_STACKS = 99;
 const ENVOY_RESERVED_PORTS = [15000, 15001, 9901];
 
 /** Every MeshProvider; a Record so that the compiler checks it lists them all. */
-const MESH_PROVIDERS = Object.keys({ 'app-mesh': 0 } satisfies Record<MeshProvider, 0>) as MeshProvider[];
+const MESH_PROVIDERS = Object.keys({ 'app-mesh': 0, 'service-connect': 0 } satisfies Record<MeshProvider, 0>) as MeshProvider[];
+/** Every RolloutStrategy, checked by the compiler as MESH_PROVIDERS is. */
+const ROLLOUT_STRATEGIES = Object.keys({ canary: 0, linear: 0 } satisfies Record<RolloutStrategy, 0>) as RolloutStrategy[];
+/** An AWS Private CA's ARN. */
+const PRIVATE_CA_ARN = /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]{36}$/;
+/** The longest step or bake time of an ECS deployment, in minutes (24 hours). */
+const MAX_BAKE_MINUTES = 1440;
+/** The longest a canary deployment may wait in all, its step and its bake time, in minutes. */
+const MAX_CANARY_MINUTES = 33 * 60;
 
 /** One DNS label: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen. */
 const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -808,6 +818,8 @@ class ConfigValidator {
     // For cross-route checks: the parameter segment first seen under each parent path, and the
     // methods each sound route declares.
     const paramsByParent = new Map<string, { segment: string; index: number }>();
+    // The mesh ingress sends a request to a service by its path alone, whatever the method.
+    const serviceOfPath = new Map<string, { service: string; index: number }>();
     const indexOf = new Map(context.knownRoutes.map((r) => [r.route, r.index]));
     const declared = routeMethods(context.knownRoutes.map((r) => r.route)).map((m) => ({
       ...m,
@@ -873,6 +885,18 @@ class ConfigValidator {
           prop(path, 'service'),
           `${quote(service)} is not a service in mesh.services (known: ${context.services.join(', ') || 'none'})`,
         );
+      }
+      if (service !== undefined && typeof route.path === 'string') {
+        const owner = serviceOfPath.get(route.path);
+        if (!owner) {
+          serviceOfPath.set(route.path, { service, index });
+        } else if (owner.service !== service) {
+          this.report(
+            prop(path, 'service'),
+            `must be ${quote(owner.service)}, as for ${quote(route.path)} in ${item('api.routes', owner.index)}: the mesh ingress ` +
+              `sends a path to one service whatever the method (move the method to that service, or give it its own path), got ${quote(service)}`,
+          );
+        }
       }
 
       this.routeAuth(prop(path, 'auth'), route.auth, context.auth);
@@ -942,6 +966,9 @@ class ConfigValidator {
       this.report('mesh.provider', `must be a known mesh provider (${known}), got ${show(mesh.provider)}`);
     }
     this.dnsName('mesh.namespace', mesh.namespace);
+    const strategy = this.serviceConnect(mesh.serviceConnect);
+    // The Service Connect backend's limits on versions apply only when it renders the services.
+    const rollout = mesh.provider === 'service-connect' ? (strategy ?? DEFAULT_ROLLOUT.strategy) : undefined;
 
     const ingress = this.object('mesh.ingress', mesh.ingress, false);
     if (ingress) {
@@ -964,8 +991,42 @@ class ConfigValidator {
       this.report('mesh.services', 'must declare at least one service, got {}');
     }
     for (const [name, serviceValue] of Object.entries(services)) {
-      this.service(name, serviceValue, names);
+      this.service(name, serviceValue, names, rollout);
     }
+  }
+
+  /** `mesh.serviceConnect`; returns the rollout strategy when it is given and valid. */
+  private serviceConnect(value: unknown): RolloutStrategy | undefined {
+    const serviceConnect = this.object('mesh.serviceConnect', value, false);
+    if (!serviceConnect) return undefined;
+    this.pattern(
+      'mesh.serviceConnect.certificateAuthorityArn',
+      serviceConnect.certificateAuthorityArn,
+      PRIVATE_CA_ARN,
+      'an AWS Private CA: arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>',
+      false,
+    );
+    const rollout = this.object('mesh.serviceConnect.rollout', serviceConnect.rollout, false);
+    if (!rollout) return undefined;
+    const minutes = { min: 0, max: MAX_BAKE_MINUTES };
+    const stepBake = this.integer('mesh.serviceConnect.rollout.stepBakeMinutes', rollout.stepBakeMinutes, minutes);
+    const bake = this.integer('mesh.serviceConnect.rollout.bakeMinutes', rollout.bakeMinutes, minutes);
+    let strategy: RolloutStrategy | undefined;
+    if ((ROLLOUT_STRATEGIES as unknown[]).includes(rollout.strategy)) {
+      strategy = rollout.strategy as RolloutStrategy;
+    } else if (rollout.strategy !== undefined) {
+      this.report('mesh.serviceConnect.rollout.strategy', `must be one of ${ROLLOUT_STRATEGIES.join(', ')}, got ${show(rollout.strategy)}`);
+    }
+    // CloudFormation refuses a canary whose two waits add up to more than 33 hours.
+    const canaryBake = rollout.stepBakeMinutes === undefined ? DEFAULT_ROLLOUT.stepBakeMinutes : stepBake;
+    const finalBake = rollout.bakeMinutes === undefined ? DEFAULT_ROLLOUT.bakeMinutes : bake;
+    if ((strategy ?? DEFAULT_ROLLOUT.strategy) === 'canary' && canaryBake !== undefined && finalBake !== undefined && canaryBake + finalBake > MAX_CANARY_MINUTES) {
+      this.report(
+        'mesh.serviceConnect.rollout',
+        `stepBakeMinutes and bakeMinutes of a canary must add up to at most ${MAX_CANARY_MINUTES} (33 hours, CloudFormation's limit), got ${canaryBake} + ${finalBake}`,
+      );
+    }
+    return strategy;
   }
 
   private dnsName(path: string, value: unknown): void {
@@ -979,8 +1040,11 @@ class ConfigValidator {
     );
   }
 
-  /** Validates one service of `mesh.services`; `services` are the names of them all. */
-  private service(name: string, value: unknown, services: string[]): void {
+  /**
+   * Validates one service of `mesh.services`; `services` are the names of them all, `rollout` the
+   * strategy of the Service Connect backend when it renders them.
+   */
+  private service(name: string, value: unknown, services: string[], rollout: RolloutStrategy | undefined): void {
     const path = prop('mesh.services', name);
     if (!SERVICE_NAME.test(name)) {
       this.report(path, `service name must match ${SERVICE_NAME}, got ${quote(name)}`);
@@ -993,7 +1057,11 @@ class ConfigValidator {
     // Only the task's own Envoy ports are ruled out. Services may share a port number: in awsvpc
     // mode every task has its own network interface, and callers reach a service by its name.
     this.port(prop(path, 'port'), service.port, true);
-    this.versions(prop(path, 'versions'), service.versions);
+    const weights = this.versions(prop(path, 'versions'), service.versions);
+    if (weights && rollout) {
+      const result = serviceConnectRollout(weights, rollout);
+      if (isRolloutProblem(result)) this.report(`${path}.${result.field}`, result.message);
+    }
     this.calls(prop(path, 'calls'), service.calls, name, services);
 
     const healthPath = prop(path, 'healthCheckPath');
@@ -1014,24 +1082,29 @@ class ConfigValidator {
     this.circuitBreaker(prop(path, 'circuitBreaker'), service.circuitBreaker);
   }
 
-  /** Validates a service's versions one by one, then that their weights sum to 100. */
-  private versions(path: string, value: unknown): void {
+  /**
+   * Validates a service's versions one by one, then that their weights sum to 100. Returns the
+   * weights when they are all resolved and valid, and sum to 100.
+   */
+  private versions(path: string, value: unknown): { name: string; weight: number }[] | undefined {
     const versions = this.object(path, value, true);
-    if (!versions) return;
+    if (!versions) return undefined;
     const entries = Object.entries(versions);
     if (entries.length === 0) {
       this.report(path, 'must declare at least one version, got {}');
-      return;
+      return undefined;
     }
     const weights = entries.map(([name, version]) => ({ name, weight: this.version(prop(path, name), name, version) }));
 
     // Only resolved, valid weights can be summed: the others are reported above, or are tokens.
-    if (weights.some((w) => w.weight === undefined)) return;
+    if (weights.some((w) => w.weight === undefined)) return undefined;
     const sum = weights.reduce((total, w) => total + w.weight!, 0);
     if (sum !== 100) {
       const each = weights.map((w) => `${isIdentifier(w.name) ? w.name : quote(w.name)}: ${w.weight}`).join(', ');
       this.report(path, `weights must sum to 100, got ${sum} (${each})`);
+      return undefined;
     }
+    return weights as { name: string; weight: number }[];
   }
 
   /** Validates one version; returns its weight when it is a resolved, valid integer. */

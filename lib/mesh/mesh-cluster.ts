@@ -26,6 +26,17 @@ export function meshSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc, d
 }
 
 /**
+ * What every ECS service of the mesh has: no public IP, the deployment circuit breaker rolling back a
+ * deployment whose tasks fail, and new tasks started before old ones stop.
+ */
+export const MESH_SERVICE_DEFAULTS = {
+  assignPublicIp: false,
+  circuitBreaker: { enable: true, rollback: true },
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+} as const satisfies Partial<ecs.FargateServiceProps>;
+
+/**
  * What every mesh backend runs on: an ECS cluster with Container Insights, the private DNS namespace
  * the services are named in, and the ingress's security group, which admits only the API's load
  * balancer. Each service brings its own Cloud Map name and security group.

@@ -1,4 +1,5 @@
-import type { AutoscalingConfig, MeshConfig, RouteConfig } from '../config/types';
+import type { AutoscalingConfig, CircuitBreakerConfig, MeshConfig, MeshProvider, RetryConfig, RolloutConfig, RouteConfig } from '../config/types';
+import { compareVersionNames, DEFAULT_ROLLOUT } from './service-connect/rollout';
 
 /** One version of a service, with every default applied. */
 export interface ResolvedVersion {
@@ -31,7 +32,15 @@ export interface ResolvedService {
     readonly ejectSeconds: number;
     readonly maxEjectionPercent: number;
   };
+  /** The versions, oldest first (names in natural order: `v2` before `v10`). */
   readonly versions: ResolvedVersion[];
+  /** The traffic settings the config gives itself, without defaults: a backend that cannot honour one says so. */
+  readonly declared: {
+    readonly retries?: RetryConfig;
+    readonly timeoutMs?: number;
+    readonly circuitBreaker?: CircuitBreakerConfig;
+    readonly healthCheckPath?: string;
+  };
   /** How the ingress recognises this service's requests, from the API routes that name it. */
   readonly ingressPaths: IngressPathMatch[];
 }
@@ -45,6 +54,14 @@ export type IngressPathMatch =
 /** The mesh's services and ingress, with every default applied. */
 export interface ServiceModel {
   readonly platformName: string;
+  /** The backend that renders the services. */
+  readonly provider: MeshProvider;
+  /** The Service Connect backend's settings, with defaults applied. */
+  readonly serviceConnect: {
+    /** An existing Private CA; when undefined, the backend creates one. */
+    readonly certificateAuthorityArn?: string;
+    readonly rollout: Required<RolloutConfig>;
+  };
   /** The private DNS namespace, for example `shop.local`. */
   readonly namespace: string;
   readonly ingress: { readonly port: number; readonly desiredCount: number; readonly dnsName: string };
@@ -53,6 +70,11 @@ export interface ServiceModel {
   /** The services, sorted by name. */
   readonly services: ResolvedService[];
 }
+
+/** How a regex path match reads a `{param}` segment. */
+const PARAMETER_SEGMENT_REGEX = '[^/]+';
+/** The leading segments whose kinds order regex matches (2^8 orders fit in the regexes' 100–499). */
+const ORDERED_SEGMENTS = 8;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -69,8 +91,36 @@ export function ingressPathMatch(path: string): IngressPathMatch {
     return { kind: 'prefix', prefix: `/${segments.slice(0, -1).map((s) => `${s}/`).join('')}` };
   }
   if (!segments.some((segment) => segment.startsWith('{'))) return { kind: 'exact', path };
-  const pattern = segments.map((segment) => (segment.startsWith('{') ? '[^/]+' : escapeRegex(segment))).join('/');
+  const pattern = segments.map((segment) => (segment.startsWith('{') ? PARAMETER_SEGMENT_REGEX : escapeRegex(segment))).join('/');
   return { kind: 'regex', regex: `^/${pattern}$` };
+}
+
+/**
+ * The order in which the ingress tries a path (0 first, at most 999), the order in which API Gateway
+ * picks a route, so that `/orders/{id}` is tried before a `/` prefix: exact paths first; then
+ * regexes, a literal segment before a parameter at the first level where they differ (API Gateway
+ * sends `/orders/summary` to `/orders/{id}` before `/{kind}/summary`; two regexes of different depths
+ * never match the same path); then prefixes, the longer before the shorter. It depends on the match
+ * alone, so a service's paths keep their order whatever other services are added. App Mesh takes it
+ * as a gateway route's priority.
+ */
+export function ingressPathPriority(match: IngressPathMatch): number {
+  switch (match.kind) {
+    case 'exact':
+      return 0;
+    case 'regex': {
+      // One bit per leading segment, a parameter 1: the earlier a literal, the smaller the number.
+      const segments = match.regex
+        .slice('^/'.length, -'$'.length)
+        .replaceAll(PARAMETER_SEGMENT_REGEX, '\0')
+        .split('/')
+        .slice(0, ORDERED_SEGMENTS);
+      const kinds = segments.reduce((bits, segment) => bits * 2 + (segment === '\0' ? 1 : 0), 0);
+      return 100 + kinds * 2 ** (ORDERED_SEGMENTS - segments.length);
+    }
+    case 'prefix':
+      return 500 + Math.max(0, 499 - match.prefix.length);
+  }
 }
 
 /**
@@ -102,8 +152,14 @@ export function resolveServiceModel(platformName: string, mesh: MeshConfig, rout
         ejectSeconds: service.circuitBreaker?.ejectSeconds ?? 30,
         maxEjectionPercent: service.circuitBreaker?.maxEjectionPercent ?? 50,
       },
+      declared: {
+        retries: service.retries,
+        timeoutMs: service.timeoutMs,
+        circuitBreaker: service.circuitBreaker,
+        healthCheckPath: service.healthCheckPath,
+      },
       versions: Object.keys(service.versions)
-        .sort()
+        .sort(compareVersionNames)
         .map((versionName): ResolvedVersion => {
           const version = service.versions[versionName];
           const desiredCount = version.desiredCount ?? 2;
@@ -127,10 +183,20 @@ export function resolveServiceModel(platformName: string, mesh: MeshConfig, rout
   });
   return {
     platformName,
+    provider: mesh.provider ?? 'app-mesh',
+    serviceConnect: {
+      certificateAuthorityArn: mesh.serviceConnect?.certificateAuthorityArn,
+      rollout: { ...DEFAULT_ROLLOUT, ...definedFields(mesh.serviceConnect?.rollout ?? {}) },
+    },
     namespace,
     ingress: { port: mesh.ingress?.port ?? 8080, desiredCount: mesh.ingress?.desiredCount ?? 2, dnsName: `ingress.${namespace}` },
     certificates: { generation: mesh.certificates?.generation ?? 1, validityDays: mesh.certificates?.validityDays ?? 365 },
     logRetentionDays: mesh.logRetentionDays ?? 90,
     services,
   };
+}
+
+/** The fields of an object that are not undefined, so that spreading it keeps the defaults under them. */
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

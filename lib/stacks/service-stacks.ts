@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RouteConfig } from '../config/types';
+import type { MeshProvider, RouteConfig } from '../config/types';
+import { sizingVersion } from '../mesh/service-connect/rollout';
 import type { ResolvedService, ServiceModel } from '../mesh/service-model';
 
 /**
@@ -54,11 +55,13 @@ export function assignServiceStacks(services: readonly string[], count: number):
  * The resources a service stack holds, from the services assigned to it, the way the mesh and the
  * edge place them:
  *
- * - per service: log group, Cloud Map service, security group, virtual router, virtual service,
- *   route, one gateway route per ingress path, and one API method per route method;
- * - per version: virtual node, task definition, task and execution roles with their policies, ECS
- *   service, certificate secret and its issuer resource, and a scalable target and scaling policy
- *   with autoscaling;
+ * - on App Mesh, per service: log group, Cloud Map service, security group, virtual router, virtual
+ *   service, route, one gateway route per ingress path; per version: virtual node, task definition,
+ *   task and execution roles with their policies, ECS service, certificate secret and its issuer
+ *   resource, and a scalable target and scaling policy with autoscaling;
+ * - on Service Connect, per service: log group, security group, the deployed version's task
+ *   definition, roles, execution policy and ECS service, and the busiest version's autoscaling;
+ * - per service, one API method per route method;
  * - each API resource (path segment) whose routes are all in the stack;
  * - each call between services, and from the ingress, whose later stack it is: two security-group rules.
  *
@@ -71,7 +74,7 @@ export function estimateServiceStacks(model: ServiceModel, routes: readonly Rout
 
   for (const service of model.services) {
     const home = stackOf.get(service.name)!;
-    add(home, serviceResources(service));
+    add(home, serviceResources(service, model.provider));
     if (service.ingressPaths.length > 0) add(home, 2);
     for (const caller of service.calledBy) add(Math.max(home, stackOf.get(caller)!), 2);
   }
@@ -92,7 +95,12 @@ export function estimateServiceStacks(model: ServiceModel, routes: readonly Rout
 }
 
 /** The resources of one service and its versions, without its API routes and call rules. */
-function serviceResources(service: ResolvedService): number {
+function serviceResources(service: ResolvedService, provider: MeshProvider): number {
+  if (provider === 'service-connect') {
+    // Log group, security group, task definition, task and execution roles, the execution role's
+    // policy and the ECS service, of the one version deployed; the ingress's paths are in its proxy.
+    return 7 + (sizingVersion(service.versions).autoscaling ? 2 : 0);
+  }
   const versions = service.versions.reduce((sum, version) => sum + 9 + (version.autoscaling ? 2 : 0), 0);
   return 6 + versions + service.ingressPaths.length;
 }

@@ -323,7 +323,8 @@ describe('stage name', () => {
 });
 
 describe('routes', () => {
-  const route = (path: string, methods: string[]) => ({ path, methods, service: 'orders', auth: 'none' });
+  /** A public route to the service the fixture's routes send `path` to. */
+  const route = (path: string, methods: string[]) => ({ path, methods, service: path.startsWith('/admin') ? 'inventory' : 'orders', auth: 'none' });
 
   test.each<Case>([
     ['api.routes', undefined, 'is required, got undefined'],
@@ -423,6 +424,18 @@ describe('routes', () => {
       ['api.routes[1].service', undefined, 'is required, got undefined'],
       ['api.routes[1].service', ['orders'], "must be a string, got ['orders']"],
     ])('%s = %p', (...args) => expectOneProblem(args));
+
+    test('one path goes to one service: the mesh ingress routes by path, not by method', () =>
+      expectProblems({ 'api.routes[5]': { path: '/orders/{id}', methods: ['PUT'], service: 'inventory', auth: 'jwt' } }, [
+        [
+          'api.routes[5].service',
+          "must be 'orders', as for '/orders/{id}' in api.routes[2]: the mesh ingress sends a path to one service whatever " +
+            "the method (move the method to that service, or give it its own path), got 'inventory'",
+        ],
+      ]));
+
+    test('another method of a path on the same service passes', () =>
+      expectProblems({ 'api.routes[5]': { path: '/orders/{id}', methods: ['PUT'], service: 'orders', auth: 'jwt' } }, []));
   });
 
   describe('auth', () => {
@@ -707,19 +720,120 @@ describe('mesh', () => {
   });
 
   describe('provider', () => {
-    const PROVIDER_RULE = 'must be a known mesh provider (app-mesh)';
+    const PROVIDER_RULE = 'must be a known mesh provider (app-mesh, service-connect)';
 
     test.each<[unknown, string]>([
       ['istio', "'istio'"],
       ['App-Mesh', "'App-Mesh'"],
-      ['service-connect', "'service-connect'"],
+      ['ecs-service-connect', "'ecs-service-connect'"],
       ['', "''"],
       [7, '7'],
     ])('rejects %p', (provider, got) =>
       expectOneProblem(['mesh.provider', provider, `${PROVIDER_RULE}, got ${got}`]),
     );
 
-    test.each(['app-mesh', undefined])('accepts %p', (provider) => expectValid('mesh.provider', provider));
+    test.each(['app-mesh', 'service-connect', undefined])('accepts %p', (provider) => expectValid('mesh.provider', provider));
+  });
+
+  describe('serviceConnect', () => {
+    const CA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555';
+    const CA_RULE =
+      'must match /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\\d{12}:certificate-authority\\/[0-9a-f-]{36}$/ ' +
+      '(an AWS Private CA: arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>)';
+
+    test.each([CA_ARN, CA_ARN.replace('arn:aws:', 'arn:aws-us-gov:')])('accepts the CA %p', (arn) =>
+      expectValid('mesh.serviceConnect.certificateAuthorityArn', arn),
+    );
+
+    test.each([
+      'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+      'arn:aws:acm-pca:eu-west-1:1234:certificate-authority/11111111-2222-3333-4444-555555555555',
+      '11111111-2222-3333-4444-555555555555',
+    ])('rejects the CA %p', (arn) =>
+      expectOneProblem(['mesh.serviceConnect.certificateAuthorityArn', arn, `${CA_RULE}, got '${arn}'`]),
+    );
+
+    test.each<Case>([
+      ['mesh.serviceConnect.rollout.strategy', 'blue-green', "must be one of canary, linear, got 'blue-green'"],
+      ['mesh.serviceConnect.rollout.stepBakeMinutes', 1441, 'must be an integer from 0 to 1440, got 1441'],
+      ['mesh.serviceConnect.rollout.bakeMinutes', -1, 'must be an integer from 0 to 1440, got -1'],
+      ['mesh.serviceConnect.rollout.bakeMinutes', 2.5, 'must be an integer from 0 to 1440, got 2.5'],
+      ['mesh.serviceConnect', 'fast', "must be an object, got 'fast'"],
+    ])('%s = %p', (...c) => expectOneProblem(c));
+
+    test('a canary waits at most 33 hours in all, as CloudFormation allows', () =>
+      expectProblems({ 'mesh.serviceConnect.rollout': { stepBakeMinutes: 1440, bakeMinutes: 541 } }, [
+        [
+          'mesh.serviceConnect.rollout',
+          "stepBakeMinutes and bakeMinutes of a canary must add up to at most 1980 (33 hours, CloudFormation's limit), got 1440 + 541",
+        ],
+      ]));
+
+    test.each<Record<string, unknown>>([
+      { stepBakeMinutes: 1440, bakeMinutes: 540 },
+      { strategy: 'linear', stepBakeMinutes: 1440, bakeMinutes: 1440 },
+    ])('accepts the waits %p', (rollout) => expectProblems({ 'mesh.serviceConnect.rollout': rollout }, []));
+
+    test.each<[string, unknown]>([
+      ['mesh.serviceConnect.rollout.strategy', 'linear'],
+      ['mesh.serviceConnect.rollout.stepBakeMinutes', 0],
+      ['mesh.serviceConnect.rollout.bakeMinutes', 1440],
+    ])('accepts %s = %p', (path, value) => expectValid(path, value));
+
+    describe('versions on Service Connect', () => {
+      const ORDERS_VERSIONS = 'mesh.services.orders.versions';
+      const onServiceConnect = { 'mesh.provider': 'service-connect' };
+
+      test('the reference split (v1: 90, v2: 10) is a canary and passes', () => expectProblems(onServiceConnect, []));
+
+      test('a steady three-way split fails, saying why and what to write instead', () =>
+        expectProblems({ ...onServiceConnect, [`${ORDERS_VERSIONS}.v3`]: { image: 'orders:1.6', weight: 5 }, [`${ORDERS_VERSIONS}.v1.weight`]: 85 }, [
+          [
+            ORDERS_VERSIONS,
+            'Service Connect cannot hold a steady split between 3 versions (v1: 85, v2: 10, v3: 5): an ECS service runs one ' +
+              'version and moves traffic to the next only while it deploys. Keep the version that runs now and the newest, whose ' +
+              "weight is the share it takes at each step (for example v2: 90, v3: 10), or use mesh.provider 'app-mesh'",
+          ],
+        ]));
+
+      test('the same three-way split passes on App Mesh', () =>
+        expectProblems({ [`${ORDERS_VERSIONS}.v3`]: { image: 'orders:1.6', weight: 5 }, [`${ORDERS_VERSIONS}.v1.weight`]: 85 }, []));
+
+      test('a newest version without traffic fails: Service Connect cannot run it', () =>
+        expectProblems({ ...onServiceConnect, [`${ORDERS_VERSIONS}.v1.weight`]: 100, [`${ORDERS_VERSIONS}.v2.weight`]: 0 }, [
+          [
+            `${ORDERS_VERSIONS}.v2.weight`,
+            'must be above 0 on Service Connect, got 0 (v1: 100, v2: 0): it deploys the newest version and cannot run one ' +
+              'without traffic. Give v2 the share it should take at each step, or remove it',
+          ],
+        ]));
+
+      test('a linear rollout needs steps of at least 3 percent', () =>
+        expectProblems(
+          { ...onServiceConnect, 'mesh.serviceConnect.rollout.strategy': 'linear', [`${ORDERS_VERSIONS}.v1.weight`]: 98, [`${ORDERS_VERSIONS}.v2.weight`]: 2 },
+          [
+            [
+              `${ORDERS_VERSIONS}.v2.weight`,
+              "must be at least 3 for a linear rollout (ECS moves 3 to 100 percent a step), got 2: raise it or use rollout strategy 'canary'",
+            ],
+          ],
+        ));
+
+      test('the newest is by natural order: v10 after v9', () =>
+        expectProblems(
+          {
+            ...onServiceConnect,
+            [ORDERS_VERSIONS]: { v9: { image: 'orders:1.9', weight: 100 }, v10: { image: 'orders:1.10', weight: 0 } },
+          },
+          [
+            [
+              `${ORDERS_VERSIONS}.v10.weight`,
+              'must be above 0 on Service Connect, got 0 (v9: 100, v10: 0): it deploys the newest version and cannot run one ' +
+                'without traffic. Give v10 the share it should take at each step, or remove it',
+            ],
+          ],
+        ));
+    });
   });
 
   describe('namespace', () => {

@@ -210,11 +210,11 @@ describe('the App Mesh backend', () => {
         target: p.Spec.HttpRoute.Action.Target.VirtualService.VirtualServiceName,
       }));
     const target = (service: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`${service}VirtualService`)), 'VirtualServiceName'] });
-    // Exact paths first, then regexes, then prefixes, longer before shorter (0 is tried first).
+    // Exact paths first, then regexes (literal segments first), then prefixes, longer before shorter (0 is tried first).
     expect(routes).toEqual([
       { name: 'orders-0', priority: 0, match: { Path: { Exact: '/orders' } }, target: target('orders') },
       { name: 'orders-2', priority: 0, match: { Path: { Exact: '/health' } }, target: target('orders') },
-      { name: 'orders-1', priority: 100 + 399 - '^/orders/[^/]+$'.length, match: { Path: { Regex: '^/orders/[^/]+$' } }, target: target('orders') },
+      { name: 'orders-1', priority: 100 + 0b01000000, match: { Path: { Regex: '^/orders/[^/]+$' } }, target: target('orders') },
       { name: 'inventory-0', priority: 500 + 499 - '/inventory/'.length, match: { Prefix: '/inventory/' }, target: target('inventory') },
     ]);
     const prefixRoute = Object.values(template.findResources('AWS::AppMesh::GatewayRoute')).find(

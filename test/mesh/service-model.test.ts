@@ -1,4 +1,4 @@
-import { ingressPathMatch, resolveServiceModel } from '../../lib/mesh/service-model';
+import { ingressPathMatch, ingressPathPriority, resolveServiceModel } from '../../lib/mesh/service-model';
 import { referenceConfig } from '../helpers';
 
 describe('ingressPathMatch', () => {
@@ -49,5 +49,29 @@ describe('resolveServiceModel', () => {
       { name: 'v1', image: 'public.ecr.aws/shop/orders:1.4', weight: 90, desiredCount: 2, cpu: 512, memoryMiB: 1024, environment: {}, autoscaling: { minCapacity: 2, maxCapacity: 6, targetCpuPercent: 60 } },
       { name: 'v2', image: 'public.ecr.aws/shop/orders:1.5', weight: 10, desiredCount: 1, cpu: 512, memoryMiB: 1024, environment: {}, autoscaling: undefined },
     ]);
+  });
+});
+
+describe('ingressPathPriority', () => {
+  const priorityOf = (path: string) => ingressPathPriority(ingressPathMatch(path));
+
+  test('orders paths as API Gateway picks routes: exact, then parameters with literals first, then greedy prefixes', () => {
+    // GIVEN paths in the order API Gateway would choose among them
+    const paths = ['/orders/summary', '/orders/{id}', '/{kind}/summary', '/{kind}/{id}', '/orders/{proxy+}', '/{proxy+}'];
+    // WHEN sorted by priority
+    const sorted = [...paths].reverse().sort((a, b) => priorityOf(a) - priorityOf(b));
+    // THEN the order is the same, and each is within its band
+    expect(sorted).toEqual(paths);
+    expect(priorityOf('/orders/summary')).toBe(0);
+    for (const path of ['/orders/{id}', '/{kind}/summary', '/{kind}/{id}']) expect(priorityOf(path)).toBeGreaterThanOrEqual(100);
+    for (const path of ['/orders/{id}', '/{kind}/summary', '/{kind}/{id}']) expect(priorityOf(path)).toBeLessThan(500);
+    expect(priorityOf('/{proxy+}')).toBeLessThanOrEqual(999);
+  });
+
+  test('a deep path stays within the regex band', () => {
+    // GIVEN twelve parameter segments, more than the eight that order regexes
+    const deep = `/${Array.from({ length: 12 }, (_, i) => `{p${i}}`).join('/')}`;
+    // THEN
+    expect(priorityOf(deep)).toBe(100 + 255);
   });
 });

@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import { AppMeshClient, DescribeRouteCommand, NotFoundException, type RouteData, UpdateRouteCommand, type UpdateRouteCommandInput } from '@aws-sdk/client-app-mesh';
 import { mockClient } from 'aws-sdk-client-mock';
+import { environments } from '../../bin/environments';
 import { parseWeights } from '../../lib/ops/commands/canary';
 import { runOps, runOpsProcess } from './helpers/run';
 import { ordersRoute } from './scenarios/canary-fixtures';
@@ -312,5 +313,23 @@ describe('canary as a child process', () => {
       ].join('\n'),
     );
     expect(run.stderr).toBe(WARNING_80_20);
+  });
+});
+
+describe('canary on Service Connect', () => {
+  test('refuses with a usage error that says how rollouts work there, and calls no AWS API', async () => {
+    // GIVEN prod rendered on Service Connect
+    const prod = environments.prod!;
+    const replaced = jest.replaceProperty(environments, 'prod', { ...prod, mesh: { ...prod.mesh, provider: 'service-connect' } });
+    try {
+      // WHEN
+      const run = await runOps('--env', 'prod', 'canary', 'orders', '--weights', 'v1=80,v2=20');
+      // THEN
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('prod runs on Service Connect, which holds no weights: set the new version\'s weight in its config and deploy');
+      expect(appMesh.calls()).toHaveLength(0);
+    } finally {
+      replaced.restore();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { mirrorIn, oneStack, partIn } from '../../stacks/placement';
 import { addMeshCallRules } from '../mesh-call-rules';
 import { MeshCluster } from '../mesh-cluster';
-import type { MeshBackendProps } from '../mesh-backend';
+import type { MeshBackend, MeshBackendProps } from '../mesh-backend';
 import { AppMeshService } from './app-mesh-service';
 import { IngressGateway } from './ingress-gateway';
 import { MeshCertificates } from './mesh-certificates';
@@ -21,7 +21,9 @@ import { platformNames } from '../../platform-names';
  * AWS ended support for App Mesh on 2026-09-30: its resources can no longer be created, and
  * CloudFormation Validate warns (W3696) on each of them.
  */
-export class AppMeshBackend extends Construct {
+export class AppMeshBackend extends Construct implements MeshBackend {
+  /** The backend: App Mesh. */
+  public readonly provider = 'app-mesh';
   /** The mesh. */
   public readonly mesh: appmesh.Mesh;
   /** Cluster, namespace and the ingress's security group. */

@@ -6,9 +6,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { type MeshCluster, meshSecurityGroup } from '../mesh-cluster';
-import type { ResolvedService, ServiceModel } from '../service-model';
-import { gatewayRoutePathMatch, gatewayRoutePriority } from './ingress-gateway';
+import { MESH_SERVICE_DEFAULTS, type MeshCluster, meshSecurityGroup } from '../mesh-cluster';
+import { ingressPathPriority, type ResolvedService, type ServiceModel } from '../service-model';
+import { gatewayRoutePathMatch } from './ingress-gateway';
 import type { MeshCertificates } from './mesh-certificates';
 import { mutualTls } from './mutual-tls';
 import { ProxyTask } from './proxy-task';
@@ -170,12 +170,9 @@ export class AppMeshService extends Construct {
         cluster: cluster.cluster,
         taskDefinition: proxy.taskDefinition,
         desiredCount: version.desiredCount,
-        assignPublicIp: false,
+        ...MESH_SERVICE_DEFAULTS,
         vpcSubnets: props.subnets,
         securityGroups: [this.securityGroup],
-        circuitBreaker: { enable: true, rollback: true },
-        minHealthyPercent: 100,
-        maxHealthyPercent: 200,
       });
       ecsService.associateCloudMapService({ service: this.discovery });
       if (version.autoscaling) {
@@ -220,7 +217,7 @@ export class AppMeshService extends Construct {
           routeSpec: appmesh.GatewayRouteSpec.http({
             routeTarget: this.virtualService,
             match: { path: gatewayRoutePathMatch(match) },
-            priority: gatewayRoutePriority(match),
+            priority: ingressPathPriority(match),
           }),
         }),
     );

@@ -5,7 +5,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { MeshCluster } from '../mesh-cluster';
+import { MESH_SERVICE_DEFAULTS, type MeshCluster } from '../mesh-cluster';
 import type { IngressPathMatch, ServiceModel } from '../service-model';
 import type { MeshCertificates } from './mesh-certificates';
 import { mutualTls } from './mutual-tls';
@@ -40,23 +40,6 @@ export function gatewayRoutePathMatch(match: IngressPathMatch): appmesh.HttpGate
     case 'prefix':
       // '' keeps the request's path; App Mesh would otherwise rewrite the prefix to '/'.
       return appmesh.HttpGatewayRoutePathMatch.startsWith(match.prefix, '');
-  }
-}
-
-/**
- * A gateway route's priority (0 first, at most 1000), from how specific its match is, so that App
- * Mesh tries `/orders/{id}` before a `/` prefix: exact paths first, then regexes, then prefixes, the
- * longer before the shorter. It depends on the match alone, so a service's routes keep their
- * priorities whatever other services are added.
- */
-export function gatewayRoutePriority(match: IngressPathMatch): number {
-  switch (match.kind) {
-    case 'exact':
-      return 0;
-    case 'regex':
-      return 100 + Math.max(0, 399 - match.regex.length);
-    case 'prefix':
-      return 500 + Math.max(0, 499 - match.prefix.length);
   }
 }
 
@@ -104,12 +87,9 @@ export class IngressGateway extends Construct {
       cluster: props.cluster.cluster,
       taskDefinition: proxy.taskDefinition,
       desiredCount: model.ingress.desiredCount,
-      assignPublicIp: false,
+      ...MESH_SERVICE_DEFAULTS,
       vpcSubnets: props.subnets,
       securityGroups: [props.cluster.ingressSecurityGroup],
-      circuitBreaker: { enable: true, rollback: true },
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
     });
     props.targetGroup.addTarget(this.ecsService.loadBalancerTarget({ containerName: 'envoy', containerPort: model.ingress.port }));
   }

@@ -111,6 +111,7 @@ export const registerCanary: CommandModule = (program, action) => {
         'the next deploy puts the old ones back.',
         '',
         'App Mesh reached end of support on 2026-09-30 (see README): this works on meshes that exist.',
+        'A platform on Service Connect has no weights to move: its rollouts are ECS deployments.',
         '',
         'Exit codes: 0 shown or changed; 1 drift (the live route targets virtual nodes the config does',
         'not declare, or lacks one it does); 2 wrong usage or weights, unknown service, no route, no access.',
@@ -119,6 +120,12 @@ export const registerCanary: CommandModule = (program, action) => {
     .action(
       action(async (ctx, options, args) => {
         const service = args[0]!;
+        if (ctx.config.mesh.provider === 'service-connect') {
+          throw new OpsError(
+            `${ctx.envName} runs on Service Connect, which holds no weights: set the new version's weight in its config and deploy (an ECS canary or linear deployment moves the traffic)`,
+            EXIT.USAGE,
+          );
+        }
         const services = ctx.config.mesh.services;
         const serviceConfig = Object.hasOwn(services, service) ? services[service] : undefined;
         if (!serviceConfig) {
