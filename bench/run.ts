@@ -109,6 +109,14 @@ async function benchSynth(options: BenchOptions): Promise<SynthCaseResult[]> {
       cdkValidationOff: false,
       profile: true,
     },
+    {
+      ...base,
+      key: 'reference/service-connect',
+      label: 'the same reference app on Service Connect (-c mesh=service-connect): no App Mesh resource, no W3696',
+      target: { kind: 'reference', mesh: 'service-connect' },
+      gated: true,
+      cdkValidationOff: false,
+    },
     // Generated platforms, gated as `cdk synth` does; the smallest and the largest are also
     // profiled, which splits their time into the gates and the rest and shows how each part grows.
     ...options.sizes.map(

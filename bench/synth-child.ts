@@ -13,13 +13,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { MeshProvider, PlatformConfig } from '../lib/config/types';
+
+/** `config` on the mesh backend `provider`, as `-c mesh=<provider>` makes it; unchanged without one. */
+function withMesh(config: PlatformConfig, provider: MeshProvider | undefined): PlatformConfig {
+  return provider === undefined ? config : { ...config, mesh: { ...config.mesh, provider } };
+}
 
 /** What to synthesize. */
 export type SynthTarget =
   /** `new App(); new Stack(app, 'Empty'); app.synth()`. */
   | { readonly kind: 'empty' }
-  /** The reference app (bin/environments/prod) through createPlatformApp, as `cdk synth -c env=prod` does. */
-  | { readonly kind: 'reference' }
+  /**
+   * The reference app (bin/environments/prod) through createPlatformApp, as `cdk synth -c env=prod`
+   * does; with `mesh`, on that backend (`-c mesh=…`).
+   */
+  | { readonly kind: 'reference'; readonly mesh?: MeshProvider }
   /** A generated platform of `services` services (`serviceStacks` left automatic). */
   | { readonly kind: 'generated'; readonly services: number };
 
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
       const { writeRatePlanCosts } = await import('../lib/cost/rate-plan-costs');
       const config =
         job.target.kind === 'reference'
-          ? (await import('../bin/environments/prod')).prod
+          ? withMesh((await import('../bin/environments/prod')).prod, job.target.mesh)
           : (await import('./generate-platform')).generatePlatformConfig(job.target.services);
       loadMs = lap();
       phase = 'construct';

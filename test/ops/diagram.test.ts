@@ -136,6 +136,24 @@ describe('diagram: the reference app (prod)', () => {
     expect(nodes.get('api')).toBe('REST API shop<br/>stage prod<br/>500 rps / 1,000 burst');
   });
 
+  test('on Service Connect: the nginx ingress, TLS (not mutual), and versions as a rollout rather than weights', () => {
+    // GIVEN the reference app on Service Connect
+    const config = { ...prod, mesh: { ...prod.mesh, provider: 'service-connect' as const } };
+    // WHEN
+    const { nodes, edges } = parseMermaid(renderDiagram(config, 'mermaid'));
+    // THEN
+    expect(nodes.get('ingress')).toBe('Ingress proxy (nginx)<br/>port 8080');
+    expect(edges.filter((e) => e.from.startsWith('svc_') && e.to.startsWith('ver_'))).toEqual([
+      { from: 'svc_inventory', link: '-->', label: 'deployed', to: 'ver_inventory_v1' },
+      { from: 'svc_orders', link: '-->', label: 'until the rollout ends', to: 'ver_orders_v1' },
+      { from: 'svc_orders', link: '-->', label: 'deployed, 10% a step', to: 'ver_orders_v2' },
+    ]);
+    expect(edges.filter((e) => e.from.startsWith('svc_') && e.to.startsWith('svc_'))).toEqual([
+      { from: 'svc_orders', link: '-.->', label: 'TLS', to: 'svc_inventory' },
+    ]);
+    expect(edges.filter((e) => e.from === 'ingress').map((e) => e.label)).toEqual(['TLS', 'TLS']);
+  });
+
   test('rate plans show their throttle and quota, and link only to the API-key routes, with per-method overrides', () => {
     // WHEN
     const { nodes, edges } = parseMermaid(renderDiagram(prod, 'mermaid'));

@@ -1,5 +1,6 @@
 import { describeAuth, routeMethods } from '../../config/routes';
 import type { HttpMethod, PlatformConfig, RouteAuth, ThrottleConfig } from '../../config/types';
+import { isRolloutProblem, type RolloutProblem, serviceConnectRollout, type ServiceRollout } from '../../mesh/service-connect/rollout';
 import { resolveServiceModel } from '../../mesh/service-model';
 
 /**
@@ -157,9 +158,12 @@ export function buildDiagram(config: PlatformConfig): Diagram {
   }
   edges.push(...routeEdges);
 
-  // The ingress gateway, behind the API's VPC link.
+  // The ingress, behind the API's VPC link: App Mesh's virtual gateway, or Service Connect's nginx proxy.
+  const serviceConnect = model.provider === 'service-connect';
+  const tls = serviceConnect ? 'TLS' : 'mTLS';
   const ingress = ids.make('ingress');
-  nodes.push({ id: ingress, kind: 'ingress', lines: ['Ingress gateway', `${model.ingress.dnsName}:${model.ingress.port}`] });
+  const ingressLines = serviceConnect ? ['Ingress proxy (nginx)', `port ${model.ingress.port}`] : ['Ingress gateway', `${model.ingress.dnsName}:${model.ingress.port}`];
+  nodes.push({ id: ingress, kind: 'ingress', lines: ingressLines });
   edges.push({ from: apiId, to: ingress, kind: 'request', label: 'VPC link' });
 
   // Services the config names but does not define (an invalid config): drawn, and marked.
@@ -175,11 +179,12 @@ export function buildDiagram(config: PlatformConfig): Diagram {
     groups.push({ id: group, label: `service ${service.name}` });
     const id = serviceId(service.name);
     nodes.push({ id, kind: 'service', lines: [service.name, `${service.dnsName}:${service.port}`], group });
-    edges.push({ from: ingress, to: id, kind: 'mtls', label: 'mTLS' });
+    edges.push({ from: ingress, to: id, kind: 'mtls', label: tls });
+    const rollout = serviceConnect ? serviceConnectRollout(service.versions, model.serviceConnect.rollout.strategy) : undefined;
     for (const version of service.versions) {
       const versionId = ids.make('ver', service.name, version.name);
       nodes.push({ id: versionId, kind: 'version', lines: [`${service.name}-${version.name}`, version.image], group });
-      weightEdges.push({ from: id, to: versionId, kind: 'weight', label: `${version.weight}%` });
+      weightEdges.push({ from: id, to: versionId, kind: 'weight', label: rolloutLabel(rollout, version) });
     }
   }
   edges.push(...weightEdges);
@@ -187,7 +192,7 @@ export function buildDiagram(config: PlatformConfig): Diagram {
   // Who calls whom, over mutual TLS.
   for (const service of model.services) {
     for (const callee of service.calls) {
-      edges.push({ from: serviceId(service.name), to: serviceId(callee), kind: 'mtls', label: 'mTLS' });
+      edges.push({ from: serviceId(service.name), to: serviceId(callee), kind: 'mtls', label: tls });
     }
   }
 
@@ -200,4 +205,14 @@ export function buildDiagram(config: PlatformConfig): Diagram {
     }
   }
   return { nodes, groups, edges };
+}
+
+/**
+ * A version's edge label: its weight on App Mesh; on Service Connect, what the deployment does with
+ * it (the weight where the versions are not a rollout ECS can do, as an invalid config is drawn too).
+ */
+function rolloutLabel(rollout: ServiceRollout | RolloutProblem | undefined, version: { readonly name: string; readonly weight: number }): string {
+  if (rollout === undefined || isRolloutProblem(rollout)) return `${version.weight}%`;
+  if (version.name === rollout.run) return rollout.kind === 'shift' ? `deployed, ${rollout.percent}% a step` : 'deployed';
+  return rollout.kind === 'shift' ? 'until the rollout ends' : 'retired';
 }
