@@ -61,11 +61,6 @@ export class ServiceConnectService extends Construct {
   /** What the deployment does with the versions. */
   public readonly rollout: ServiceRollout;
 
-  /** Makes the ECS service (not its scaling) deploy after `other`'s: the service needs it when its tasks start. */
-  public startAfter(other: IConstruct): void {
-    this.ecsService.node.defaultChild!.node.addDependency(other);
-  }
-
   constructor(scope: Construct, id: string, props: ServiceConnectServiceProps) {
     super(scope, id);
     const { model, service, cluster } = props;
@@ -144,6 +139,11 @@ export class ServiceConnectService extends Construct {
         `${service.name}: Service Connect does not honour ${unhonoured.join('; ')}`,
       );
     }
+  }
+
+  /** Makes the ECS service (not its scaling) deploy after `other`'s: the service needs it when its tasks start. */
+  public startAfter(other: IConstruct): void {
+    this.ecsService.node.defaultChild!.node.addDependency(other);
   }
 }
 
