@@ -13,12 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { MeshProvider, PlatformConfig } from '../lib/config/types';
-
-/** `config` on the mesh backend `provider`, as `-c mesh=<provider>` makes it; unchanged without one. */
-function withMesh(config: PlatformConfig, provider: MeshProvider | undefined): PlatformConfig {
-  return provider === undefined ? config : { ...config, mesh: { ...config.mesh, provider } };
-}
+import type { MeshProvider } from '../lib/config/types';
 
 /** What to synthesize. */
 export type SynthTarget =
@@ -205,12 +200,12 @@ async function main(): Promise<void> {
       new cdk.Stack(app, 'Empty');
       synth = () => app.synth();
     } else {
-      const { Platform } = await import('../lib/platform');
+      const { Platform, withMeshProvider } = await import('../lib/platform');
       const { createPlatformApp } = await import('../lib/platform-app');
       const { writeRatePlanCosts } = await import('../lib/cost/rate-plan-costs');
       const config =
         job.target.kind === 'reference'
-          ? withMesh((await import('../bin/environments/prod')).prod, job.target.mesh)
+          ? withMeshProvider((await import('../bin/environments/prod')).prod, job.target.mesh)
           : (await import('./generate-platform')).generatePlatformConfig(job.target.services);
       loadMs = lap();
       phase = 'construct';

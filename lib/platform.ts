@@ -1,6 +1,6 @@
 import { Annotations, CfnOutput, CfnResource, type Environment, Stack, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { PlatformConfig } from './config/types';
+import type { MeshProvider, PlatformConfig } from './config/types';
 import { validatePlatformConfig } from './config/validate';
 import { CostGuardrails } from './cost/cost-guardrails';
 import { ApiStage } from './edge/api-stage';
@@ -15,6 +15,11 @@ import { oneStack, type ServicePlacement } from './stacks/placement';
 import { CORE, planServiceStacks, STACK_LIMITS, type ServiceStackPlan } from './stacks/service-stacks';
 
 export { COST_ALLOCATION_TAG } from './platform-names';
+
+/** `config` rendered by the mesh backend `provider` (what `-c mesh=<provider>` asks); `config` itself without one. */
+export function withMeshProvider(config: PlatformConfig, provider: MeshProvider | undefined): PlatformConfig {
+  return provider === undefined ? config : { ...config, mesh: { ...config.mesh, provider } };
+}
 
 /** Properties of a {@link Platform}. */
 export interface PlatformProps {

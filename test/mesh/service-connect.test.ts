@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { PlatformConfig } from '../../lib/config/types';
 import { PlatformConfigError } from '../../lib/config/validate';
 import type { ServiceConnectBackend } from '../../lib/mesh/service-connect/service-connect-backend';
-import { Platform, resourcesIn } from '../../lib/platform';
+import { Platform, resourcesIn, withMeshProvider } from '../../lib/platform';
 import { CORE, jumpConsistentHash, planServiceStacks } from '../../lib/stacks/service-stacks';
 import { referenceConfig, testApp } from '../helpers';
 
@@ -14,7 +14,7 @@ const NGINX_IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0-alpine';
 
 /** `config` rendered on Service Connect. */
 function onServiceConnect(config: PlatformConfig): PlatformConfig {
-  return { ...config, mesh: { ...config.mesh, provider: 'service-connect' } };
+  return withMeshProvider(config, 'service-connect');
 }
 
 /** A platform that fits in one stack, and its template. */

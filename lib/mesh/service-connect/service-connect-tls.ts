@@ -35,8 +35,6 @@ export class ServiceConnectTls extends Construct {
   public readonly certificateAuthorityArn: string;
   /** The CA, when the platform created it. */
   public readonly certificateAuthority?: acmpca.CfnCertificateAuthority;
-  /** The CA's activation with its root certificate, when the platform created the CA. */
-  private readonly activation?: acmpca.CfnCertificateAuthorityActivation;
   /** The key the certificates' private keys are encrypted with. */
   public readonly key: kms.Key;
   /** The ECS infrastructure role that issues and rotates the certificates. */
@@ -48,6 +46,8 @@ export class ServiceConnectTls extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
+    // The CA's activation with its root certificate, when the platform creates the CA.
+    let activation: acmpca.CfnCertificateAuthorityActivation | undefined;
     if (props.certificateAuthorityArn !== undefined) {
       this.certificateAuthorityArn = props.certificateAuthorityArn;
     } else {
@@ -66,14 +66,13 @@ export class ServiceConnectTls extends Construct {
         templateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1',
         validity: { type: 'YEARS', value: 10 },
       });
-      const activation = new acmpca.CfnCertificateAuthorityActivation(this, 'Activation', {
+      activation = new acmpca.CfnCertificateAuthorityActivation(this, 'Activation', {
         certificateAuthorityArn: ca.attrArn,
         certificate: caCertificate.attrCertificate,
         status: 'ACTIVE',
       });
       this.certificateAuthority = ca;
       this.certificateAuthorityArn = ca.attrArn;
-      this.activation = activation;
     }
 
     this.key = new kms.Key(this, 'Key', {
@@ -87,7 +86,7 @@ export class ServiceConnectTls extends Construct {
       description: `ECS infrastructure role: Service Connect TLS of the ${props.platformName} platform`,
     });
     // Services refer to the role, so they are created after the CA can issue certificates.
-    if (this.activation) this.role.node.addDependency(this.activation);
+    if (activation) this.role.node.addDependency(activation);
     this.key.grant(this.role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyPair');
 
     const secrets = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'ecs-sc!*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
